@@ -1,0 +1,12 @@
+# vw_classify: flows, facts, attribution, ledger. Defines the DpiEngine seam.
+add_library(vw_classify
+  src/flow_table.cc
+  src/classifier.cc
+  src/attribution.cc
+  src/ledger.cc
+  src/dns_cache.cc
+  src/home_net.cc
+)
+add_library(vw::classify ALIAS vw_classify)
+target_include_directories(vw_classify PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+target_link_libraries(vw_classify PUBLIC vw_packet vw_proto vw_quic vw_signatures PRIVATE vw_options)

@@ -1,0 +1,130 @@
+#pragma once
+/// @file classifier.h
+/// One classification worker: flow table + DPI engine + fact extraction + attribution +
+/// ledger. Fed decoded packets in time order; reports through a RecordSink. Not thread-safe:
+/// one Classifier per worker thread.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <vw/classify/attribution.h>
+#include <vw/classify/dns_cache.h>
+#include <vw/classify/dpi_engine.h>
+#include <vw/classify/flow_table.h>
+#include <vw/classify/home_net.h>
+#include <vw/classify/ledger.h>
+#include <vw/classify/records.h>
+#include <vw/packet/decode.h>
+#include <vw/signatures/matcher.h>
+
+namespace vw::classify {
+
+struct ClassifierConfig {
+  FlowTableConfig table;
+  bool use_vlan = true;            ///< VLAN id is part of the flow key
+  std::uint32_t dpi_packet_budget = 32; ///< packets per flow handed to the DPI engine at most
+  std::size_t dns_cache_entries = 65536;
+  TimeUs dedup_window = 3'600'000'000; ///< per host x vendor; 0 = no dedup
+  HomeNet home_net = HomeNet::defaults();
+  bool log_dns = false;   ///< report every DNS transaction (RecordSink::dnsTransaction)
+  bool log_http = false;  ///< report every HTTP request (RecordSink::httpRequest)
+  std::size_t tls_hello_max = 16384; ///< bytes buffered for a ClientHello
+  std::size_t dns_tcp_max = 65536;   ///< bytes buffered per direction for DNS over TCP
+};
+
+/// Counters of one worker. All monotonic.
+struct ClassifierStats {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;            ///< IP-layer bytes
+  std::uint64_t fragments = 0;        ///< non-first fragments (not attributed to flows)
+  std::uint64_t dpi_packets = 0;      ///< packets handed to the DPI engine
+  std::uint64_t dpi_flows = 0;        ///< flows that got DPI state
+  std::uint64_t dpi_freed_early = 0;  ///< DPI state freed because the engine was done
+  std::uint64_t dpi_budget_exhausted = 0;
+  std::uint64_t unknown_flows = 0;    ///< ended with no protocol
+  std::uint64_t tls_client_hellos = 0;
+  std::uint64_t tls_gaps = 0;         ///< out-of-order segments skipped while collecting
+  std::uint64_t quic_client_hellos = 0;
+  std::uint64_t dns_messages = 0;
+  std::uint64_t dns_malformed = 0;
+  std::uint64_t http_requests = 0;
+  std::uint64_t vendor_alerts = 0;
+  std::uint64_t alerts_deduplicated = 0;
+  std::uint64_t attributed_flows = 0;
+  std::uint64_t dns_cache_hits = 0;
+};
+
+class Classifier {
+public:
+  /// `engine`, `matcher` and `sink` must outlive the classifier.
+  Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
+             std::shared_ptr<const signatures::Matcher> matcher, RecordSink& sink);
+  ~Classifier();
+  Classifier(const Classifier&) = delete;
+  Classifier& operator=(const Classifier&) = delete;
+
+  /// Processes one decoded packet (status Ok or OkFragment). Packets must come in
+  /// non-decreasing time order (small reordering is tolerated).
+  void onPacket(const DecodedPacket& p);
+
+  /// Ends flows idle for longer than the timeout, and closed flows past their linger, as of
+  /// `now` (packet time offline, wall time live).
+  void expire(TimeUs now);
+
+  /// Ends every flow (end of input or shutdown), oldest first.
+  void endAll(EndReason why);
+
+  /// Replaces the matcher (signature reload). Flows keep the evidence they had.
+  void setMatcher(std::shared_ptr<const signatures::Matcher> matcher);
+
+  const ClassifierStats& stats() const { return stats_; }
+  const FlowTable& table() const { return table_; }
+  const Ledger& ledger() const { return ledger_; }
+  Ledger& ledger() { return ledger_; }
+  const DnsCache& dnsCache() const { return dns_cache_; }
+
+private:
+  FlowEntry* flowFor(const DecodedPacket& p, bool& src_is_lo);
+  void initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo);
+  void endFlow(FlowEntry& f, EndReason why);
+  void inspect(FlowEntry& f, const DecodedPacket& p, Dir d);
+  void finishDpi(FlowEntry& f, bool gave_up);
+  void maybeFinishInspect(FlowEntry& f);
+  void tcpClientPayload(FlowEntry& f, const DecodedPacket& p);
+  void tcpServerPayload(FlowEntry& f, const DecodedPacket& p);
+  void tlsClientHello(FlowEntry& f, const DecodedPacket& p);
+  void httpRequest(FlowEntry& f, const DecodedPacket& p);
+  void dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, const DecodedPacket& p, Dir d);
+  void quicPayload(FlowEntry& f, const DecodedPacket& p);
+  FlowFacts& facts(FlowEntry& f);
+  FlowRecord record(const FlowEntry& f, TimeUs ts) const;
+  IpAddr hostOf(const FlowEntry& f) const;
+  IpAddr responderOf(const FlowEntry& f) const;
+  IpAddr initiatorOf(const FlowEntry& f) const;
+  /// Re-evaluates the verdict; emits a vendor alert when warranted. `final` = no more facts
+  /// expected soon (inspection finished or flow ending), so indirect-only verdicts may alert.
+  void attribute(FlowEntry& f, TimeUs ts, bool final);
+  void emitAlert(FlowEntry& f, const Verdict& v, TimeUs ts, const IpAddr& host,
+                 std::span<const EvidenceItem> ev);
+  void dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn,
+                            TimeUs ts);
+  bool dedupAllows(const IpAddr& host, std::uint32_t vendor, TimeUs ts);
+
+  ClassifierConfig cfg_;
+  DpiEngine& engine_;
+  std::shared_ptr<const signatures::Matcher> matcher_;
+  std::unique_ptr<Attributor> attributor_;
+  RecordSink& sink_;
+  FlowTable table_;
+  DnsCache dns_cache_;
+  Ledger ledger_;
+  ClassifierStats stats_;
+  std::map<std::pair<IpAddr, std::uint32_t>, TimeUs> last_alert_;
+  TimeUs last_expire_ = 0;
+  std::string name_scratch_;
+};
+
+} // namespace vw::classify

@@ -1,0 +1,743 @@
+#include <vw/classify/classifier.h>
+
+#include <algorithm>
+
+#include <vw/classify/proto/dns.h>
+#include <vw/classify/proto/http.h>
+#include <vw/classify/proto/quic.h>
+#include <vw/classify/proto/tls_client_hello.h>
+
+#include "inspect.h"
+
+namespace vw::classify {
+namespace sig = vw::signatures;
+
+const char* confidenceName(Confidence c) {
+  switch (c) {
+  case Confidence::Low: return "low";
+  case Confidence::Medium: return "medium";
+  case Confidence::High: return "high";
+  case Confidence::None: break;
+  }
+  return "none";
+}
+
+bool StreamBuf::append(std::uint32_t seq, std::span<const std::uint8_t> payload,
+                       std::size_t cap) {
+  if (!started) {
+    started = true;
+    next_seq = seq;
+  }
+  const auto delta = static_cast<std::int32_t>(seq - next_seq);
+  std::size_t skip = 0;
+  if (delta > 0)
+    return false; // a gap: an earlier segment is missing
+  if (delta < 0) {
+    skip = static_cast<std::size_t>(-static_cast<std::int64_t>(delta));
+    if (skip >= payload.size())
+      return true; // pure retransmission
+  }
+  const auto add = payload.subspan(skip);
+  const std::size_t room = cap > data.size() ? cap - data.size() : 0;
+  const std::size_t n = std::min(room, add.size());
+  data.insert(data.end(), add.begin(), add.begin() + static_cast<std::ptrdiff_t>(n));
+  if (n < add.size())
+    overflow = true;
+  next_seq += static_cast<std::uint32_t>(add.size());
+  return true;
+}
+
+namespace {
+
+constexpr std::uint64_t kIdMask = (std::uint64_t{1} << 53) - 1; // exact in JSON doubles
+
+bool isHttpMethodStart(std::span<const std::uint8_t> p) {
+  if (p.size() < 4)
+    return false;
+  const char c = static_cast<char>(p[0]);
+  return c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'C' || c == 'T' ||
+         c == 'M' || c == 'L' || c == 'U' || c == 'R' || c == 'S';
+}
+
+bool isDnsPort(std::uint16_t port) { return port == 53; }
+
+std::string sanName(const std::string& s) {
+  // A wildcard SAN "*.example.com" names the zone example.com for matching purposes.
+  if (s.size() > 2 && s[0] == '*' && s[1] == '.')
+    return s.substr(2);
+  return s;
+}
+
+} // namespace
+
+Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
+                       std::shared_ptr<const sig::Matcher> matcher, RecordSink& sink)
+    : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)),
+      attributor_(std::make_unique<Attributor>(*matcher_)), sink_(sink), table_(cfg.table),
+      dns_cache_(cfg.dns_cache_entries) {}
+
+Classifier::~Classifier() = default;
+
+void Classifier::setMatcher(std::shared_ptr<const sig::Matcher> matcher) {
+  // Evidence indices refer to the old set: keep flows' verdicts but stop adding evidence
+  // from the old matcher. Flows created from now on use the new one.
+  // Existing flows' evidence stays valid as long as the old set lives; we drop it here to
+  // avoid dangling indices.
+  table_.forEachByStart([](FlowEntry& f) {
+    if (f.facts)
+      f.facts->evidence.clear();
+  });
+  matcher_ = std::move(matcher);
+  attributor_ = std::make_unique<Attributor>(*matcher_);
+}
+
+FlowFacts& Classifier::facts(FlowEntry& f) {
+  if (!f.facts)
+    f.facts = std::make_unique<FlowFacts>();
+  return *f.facts;
+}
+
+IpAddr Classifier::initiatorOf(const FlowEntry& f) const {
+  return f.initiator_is_lo ? f.key.lo_ip : f.key.hi_ip;
+}
+IpAddr Classifier::responderOf(const FlowEntry& f) const {
+  return f.initiator_is_lo ? f.key.hi_ip : f.key.lo_ip;
+}
+IpAddr Classifier::hostOf(const FlowEntry& f) const {
+  const IpAddr init = initiatorOf(f);
+  const IpAddr resp = responderOf(f);
+  const bool hi = cfg_.home_net.contains(init);
+  const bool hr = cfg_.home_net.contains(resp);
+  if (hr && !hi)
+    return resp;
+  return init;
+}
+
+FlowRecord Classifier::record(const FlowEntry& f, TimeUs ts) const {
+  FlowRecord r;
+  r.flow = &f;
+  r.src_ip = initiatorOf(f);
+  r.dest_ip = responderOf(f);
+  r.src_port = f.initiator_is_lo ? f.key.lo_port : f.key.hi_port;
+  r.dest_port = f.initiator_is_lo ? f.key.hi_port : f.key.lo_port;
+  r.host = hostOf(f);
+  r.ts = ts;
+  r.facts = f.facts.get();
+  return r;
+}
+
+void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) {
+  bool src_initiates = true;
+  if (p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) &&
+      (p.tcp_flags & tcpflag::kAck))
+    src_initiates = false; // SYN-ACK: the receiver opened the connection
+  f.initiator_is_lo = src_initiates ? src_is_lo : !src_is_lo;
+  f.id = (hashFlowKey(f.key) ^ (static_cast<std::uint64_t>(f.first_ts) * 0x9e3779b97f4a7c15ULL)) &
+         kIdMask;
+  if (f.id == 0)
+    f.id = 1;
+
+  if (p.l4_proto == ipproto::kTcp || p.l4_proto == ipproto::kUdp) {
+    f.inspect = std::make_unique<FlowInspect>();
+    f.inspect->dpi = engine_.newFlow();
+    if (f.inspect->dpi)
+      ++stats_.dpi_flows;
+    else
+      f.inspect->dpi_done = true;
+  } else {
+    f.inspect_done = true;
+  }
+
+  // Evidence available from the addresses alone: the peer's address block, a distinctive
+  // port, and names this host resolved for that address earlier.
+  const IpAddr host = hostOf(f);
+  const IpAddr init = initiatorOf(f);
+  const IpAddr peer = host == init ? responderOf(f) : init;
+  const std::uint16_t peer_port =
+      host == init ? (f.initiator_is_lo ? f.key.hi_port : f.key.lo_port)
+                   : (f.initiator_is_lo ? f.key.lo_port : f.key.hi_port);
+  std::vector<EvidenceItem> ev;
+  attributor_->addIp("ip", peer, ev);
+  attributor_->addPort(p.l4_proto, peer_port, ev);
+  if (const auto* names = dns_cache_.lookup(host, peer, p.ts)) {
+    for (const auto& n : *names)
+      if (attributor_->addName("dns.cache", n, ev))
+        ++stats_.dns_cache_hits;
+  }
+  if (!ev.empty())
+    facts(f).evidence = std::move(ev);
+}
+
+FlowEntry* Classifier::flowFor(const DecodedPacket& p, bool& src_is_lo) {
+  const FlowKey key = makeFlowKey(p, cfg_.use_vlan, src_is_lo);
+  const std::uint64_t h = hashFlowKey(key);
+  FlowEntry* f = table_.find(key, h);
+  if (f != nullptr) {
+    const bool new_syn = p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) &&
+                         !(p.tcp_flags & tcpflag::kAck);
+    if (f->closing && new_syn) {
+      endFlow(*f, f->rst_seen ? EndReason::Rst : EndReason::Fin);
+      f = nullptr;
+    } else if (p.ts - f->last_ts > cfg_.table.idle_timeout) {
+      endFlow(*f, EndReason::IdleTimeout);
+      f = nullptr;
+    } else if (cfg_.table.active_timeout > 0 &&
+               p.ts - f->first_ts > cfg_.table.active_timeout) {
+      endFlow(*f, EndReason::ActiveTimeout);
+      f = nullptr;
+    }
+  }
+  if (f == nullptr) {
+    if (table_.full()) {
+      if (FlowEntry* victim = table_.oldest())
+        endFlow(*victim, EndReason::Evicted);
+    }
+    f = table_.insert(key, h, p.ts);
+    initFlow(*f, p, src_is_lo);
+  }
+  return f;
+}
+
+void Classifier::onPacket(const DecodedPacket& p) {
+  ++stats_.packets;
+  stats_.bytes += p.ip_len;
+  if (p.ts - last_expire_ >= 1'000'000 || p.ts < last_expire_) {
+    expire(p.ts);
+    last_expire_ = p.ts;
+  }
+  if (p.fragment && !p.first_fragment) {
+    ++stats_.fragments;
+    return;
+  }
+  bool src_is_lo = true;
+  FlowEntry* f = flowFor(p, src_is_lo);
+  const Dir d = f->dirOf(src_is_lo);
+  ++f->pkts[d];
+  f->bytes[d] += p.ip_len;
+  if (p.ts > f->last_ts)
+    f->last_ts = p.ts;
+  table_.touch(f);
+
+  if (p.l4_proto == ipproto::kTcp) {
+    if (p.tcp_flags & tcpflag::kRst) {
+      f->rst_seen = true;
+      table_.markClosing(f, p.ts);
+    } else if (p.tcp_flags & tcpflag::kFin) {
+      f->fin_seen = static_cast<std::uint8_t>(f->fin_seen | (1u << d));
+      if (f->fin_seen == 3)
+        table_.markClosing(f, p.ts);
+    }
+  }
+  if (f->inspect)
+    inspect(*f, p, d);
+}
+
+void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
+  FlowInspect& in = *f.inspect;
+  if (in.dpi && !in.dpi_done) {
+    if (f.dpi_packets < cfg_.dpi_packet_budget) {
+      DpiVerdict v;
+      const DpiStatus st = engine_.process(*in.dpi, p.l3, p.ts, v);
+      ++f.dpi_packets;
+      ++stats_.dpi_packets;
+      f.dpi_master = v.master_proto;
+      f.dpi_app = v.app_proto;
+      f.dpi_category = v.category;
+      if (st == DpiStatus::Done)
+        finishDpi(f, false);
+    } else {
+      ++stats_.dpi_budget_exhausted;
+      finishDpi(f, true);
+    }
+  }
+  if (!f.inspect)
+    return;
+  if (!p.payload.empty()) {
+    if (p.l4_proto == ipproto::kTcp) {
+      if (d == kToServer)
+        tcpClientPayload(f, p);
+      else
+        tcpServerPayload(f, p);
+      if (isDnsPort(p.sport) || isDnsPort(p.dport)) {
+        StreamBuf& sb = in.dns_tcp[d];
+        if (!sb.overflow && sb.append(p.tcp_seq, p.payload, cfg_.dns_tcp_max)) {
+          std::span<const std::uint8_t> msg;
+          std::size_t used = 0;
+          while (true) {
+            const std::size_t n =
+                dnsTcpFrame(std::span<const std::uint8_t>(sb.data).subspan(used), msg);
+            if (n == 0)
+              break;
+            dnsPayload(f, msg, p, d);
+            used += n;
+          }
+          sb.data.erase(sb.data.begin(), sb.data.begin() + static_cast<std::ptrdiff_t>(used));
+        }
+      }
+    } else if (p.l4_proto == ipproto::kUdp) {
+      if ((isDnsPort(p.sport) || isDnsPort(p.dport)) || engine_.isDns({f.dpi_master, f.dpi_app, 0}))
+        dnsPayload(f, p.payload, p, d);
+      else if (d == kToServer && !in.quic_done)
+        quicPayload(f, p);
+    }
+  }
+  if (f.inspect)
+    maybeFinishInspect(f);
+}
+
+void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
+  FlowInspect& in = *f.inspect;
+  if (!in.dpi || in.dpi_done)
+    return;
+  if (gave_up || (f.dpi_master == 0 && f.dpi_app == 0)) {
+    const DpiVerdict v = engine_.giveUp(*in.dpi);
+    if (v.app_proto != 0 || v.master_proto != 0) {
+      f.dpi_master = v.master_proto;
+      f.dpi_app = v.app_proto;
+      f.dpi_category = v.category;
+    }
+  } else {
+    ++stats_.dpi_freed_early;
+  }
+  DpiCertificate cert;
+  if (engine_.certificate(*in.dpi, cert)) {
+    FlowFacts& fx = facts(f);
+    if (!fx.tls)
+      fx.tls.emplace();
+    fx.tls->subject = cert.subject;
+    fx.tls->issuer = cert.issuer;
+    fx.tls->san = cert.san;
+    attributor_->addCertDn("tls.subject", cert.subject, fx.evidence);
+    attributor_->addCertDn("tls.issuer", cert.issuer, fx.evidence);
+    for (const auto& s : cert.san)
+      attributor_->addName("tls.san", sanName(s), fx.evidence);
+  }
+  in.dpi.reset();
+  in.dpi_done = true;
+  attribute(f, f.last_ts, false);
+}
+
+void Classifier::maybeFinishInspect(FlowEntry& f) {
+  FlowInspect& in = *f.inspect;
+  if (!in.dpi_done)
+    return;
+  const bool many = f.pkts[0] + f.pkts[1] > cfg_.dpi_packet_budget;
+  if (f.key.proto == ipproto::kTcp) {
+    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port);
+    const bool http = f.facts && f.facts->http;
+    if (dns || http)
+      return; // keep parsing every DNS message / HTTP request of the connection
+    const bool tls_over = in.tls == TlsState::Done || in.tls == TlsState::NotTls ||
+                          (in.tls == TlsState::Waiting && many);
+    if (!tls_over)
+      return;
+  } else if (f.key.proto == ipproto::kUdp) {
+    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) ||
+                     engine_.isDns({f.dpi_master, f.dpi_app, 0});
+    if (dns)
+      return;
+    if (!in.quic_done && !many)
+      return;
+  }
+  f.inspect.reset();
+  f.inspect_done = true;
+  attribute(f, f.last_ts, true);
+}
+
+void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
+  FlowInspect& in = *f.inspect;
+  if (in.tls == TlsState::Waiting) {
+    if (p.payload[0] == 0x16) {
+      in.tls = TlsState::Collecting;
+      in.tls_buf.reset();
+    } else if (isHttpMethodStart(p.payload)) {
+      httpRequest(f, p);
+      if (f.inspect && !f.inspect->connect_seen)
+        in.tls = TlsState::NotTls;
+      return;
+    } else {
+      in.tls = TlsState::NotTls;
+    }
+  }
+  if (in.tls == TlsState::Collecting) {
+    tlsClientHello(f, p);
+  } else if (f.facts && f.facts->http && isHttpMethodStart(p.payload)) {
+    httpRequest(f, p);
+  }
+}
+
+void Classifier::tcpServerPayload(FlowEntry&, const DecodedPacket&) {
+  // Server-side application bytes are left to the DPI engine (certificates).
+}
+
+void Classifier::tlsClientHello(FlowEntry& f, const DecodedPacket& p) {
+  FlowInspect& in = *f.inspect;
+  if (!in.tls_buf.append(p.tcp_seq, p.payload, cfg_.tls_hello_max)) {
+    ++stats_.tls_gaps;
+    return;
+  }
+  ClientHelloInfo info;
+  const TlsParseStatus st = parseClientHello(in.tls_buf.data, false, info);
+  if (st == TlsParseStatus::NeedMore && !in.tls_buf.overflow)
+    return;
+  in.tls_buf.data.clear();
+  in.tls_buf.data.shrink_to_fit();
+  if (st != TlsParseStatus::Ok) {
+    in.tls = TlsState::NotTls;
+    return;
+  }
+  in.tls = TlsState::Done;
+  ++stats_.tls_client_hellos;
+  FlowFacts& fx = facts(f);
+  if (!fx.tls)
+    fx.tls.emplace();
+  TlsFacts& t = *fx.tls;
+  if (!t.client_hello) { // the first ClientHello of the connection wins
+    t.client_hello = true;
+    t.sni = info.sni.str();
+    t.alpn = info.alpn.str();
+    t.ja3 = info.ja3.str();
+    t.ja4 = info.ja4.str();
+    t.ech = info.ech;
+    t.version = info.max_version;
+  }
+  attributor_->addName("tls.sni", t.sni, fx.evidence);
+  attributor_->addJa3(t.ja3, fx.evidence);
+  attributor_->addJa4(t.ja4, fx.evidence);
+  attribute(f, p.ts, false);
+}
+
+void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
+  HttpRequestInfo info;
+  if (parseHttpRequestHead(p.payload, info) != HttpParseStatus::Ok)
+    return;
+  ++stats_.http_requests;
+  FlowFacts& fx = facts(f);
+  if (!fx.http)
+    fx.http.emplace();
+  HttpFacts& h = *fx.http;
+  ++h.requests;
+  const bool is_connect = info.method.view() == "CONNECT";
+  if (h.host.empty() && !info.host.empty())
+    h.host = info.host.str();
+  if (h.user_agent.empty() && info.has_user_agent)
+    h.user_agent = info.user_agent.str();
+  std::string connect;
+  if (is_connect && !info.connect_host.empty()) {
+    connect = info.connect_host.str() + ":" + std::to_string(info.connect_port);
+    if (h.connect.empty())
+      h.connect = connect;
+  }
+  attributor_->addName("http.host", info.host.view(), fx.evidence);
+  if (is_connect)
+    attributor_->addName("http.host", info.connect_host.view(), fx.evidence);
+  if (info.has_user_agent)
+    attributor_->addUserAgent(info.user_agent.view(), fx.evidence);
+  if (cfg_.log_http) {
+    HttpFacts one;
+    one.host = info.host.str();
+    one.user_agent = info.user_agent.str();
+    one.connect = connect;
+    one.requests = h.requests;
+    FlowRecord r = record(f, p.ts);
+    sink_.httpRequest(r, one);
+  }
+  if (is_connect && f.inspect) {
+    f.inspect->connect_seen = true;
+    f.inspect->tls = TlsState::Waiting; // the tunnelled ClientHello follows
+    f.inspect->tls_buf.reset();
+  }
+  attribute(f, p.ts, false);
+}
+
+void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg,
+                            const DecodedPacket& p, Dir) {
+  DnsMessage m;
+  const DnsParseStatus st = parseDnsMessage(msg, m);
+  ++stats_.dns_messages;
+  if (st == DnsParseStatus::NotDns || st == DnsParseStatus::Malformed || !m.has_question) {
+    ++stats_.dns_malformed;
+    return;
+  }
+  FlowInspect& in = *f.inspect;
+  FlowFacts& fx = facts(f);
+  if (!m.is_response) {
+    const IpAddr querier = p.src;
+    // The query alone names the vendor: count it as this host's lookup.
+    DnsTxnFact q;
+    q.query = m.qname.str();
+    q.qtype = m.qtype;
+    attributor_->addName("dns.query", q.query, fx.evidence);
+    if (in.pending.size() >= 64)
+      in.pending.erase(in.pending.begin());
+    in.pending.push_back(PendingQuery{m.id, m.qtype, q.query, p.ts});
+    dnsLookupAttribution(f, querier, q, p.ts);
+    return;
+  }
+  const IpAddr querier = p.dst;
+  DnsTxnFact txn;
+  txn.query = m.qname.str();
+  txn.qtype = m.qtype;
+  txn.rcode = static_cast<std::int16_t>(m.rcode);
+  bool query_seen = false;
+  for (auto it = in.pending.begin(); it != in.pending.end(); ++it) {
+    if (it->id == m.id && it->name == txn.query) {
+      in.pending.erase(it);
+      query_seen = true;
+      break;
+    }
+  }
+  std::vector<std::string> chain{txn.query};
+  for (std::size_t i = 0; i < m.answer_count; ++i) {
+    const DnsAnswer& a = m.answers[i];
+    if (a.type != dnstype::kA && a.type != dnstype::kAaaa && a.type != dnstype::kCname)
+      continue;
+    txn.answers.push_back(DnsAnswerFact{a.type, a.data.str(), a.ttl});
+    if (a.type == dnstype::kCname)
+      chain.push_back(a.data.str());
+  }
+  for (std::size_t i = 0; i < m.answer_count; ++i) {
+    const DnsAnswer& a = m.answers[i];
+    if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0)
+      dns_cache_.learn(querier, a.addr, chain, p.ts, a.ttl);
+  }
+  ++fx.dns_transactions;
+  if (!fx.dns_first)
+    fx.dns_first = txn;
+  if (cfg_.log_dns)
+    sink_.dnsTransaction(record(f, p.ts), txn);
+  if (!query_seen)
+    attributor_->addName("dns.query", txn.query, fx.evidence);
+  for (std::size_t i = 1; i < chain.size(); ++i)
+    attributor_->addName("dns.cname", chain[i], fx.evidence);
+  // Lookup attribution from what only the response shows (CNAMEs, answer addresses, or the
+  // question when the query itself was not captured).
+  // A query that already matched was counted as a lookup when it was sent.
+  if (query_seen && matcher_->matchDomain(txn.query))
+    return;
+  DnsTxnFact resp = txn;
+  if (query_seen)
+    resp.query.clear();
+  dnsLookupAttribution(f, querier, resp, p.ts);
+}
+
+void Classifier::dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn,
+                                      TimeUs ts) {
+  std::vector<EvidenceItem> ev;
+  attributor_->addName("dns.query", txn.query, ev);
+  for (const auto& a : txn.answers) {
+    if (a.type == dnstype::kCname)
+      attributor_->addName("dns.cname", a.data, ev);
+    else {
+      IpAddr addr;
+      if (IpAddr::parse(a.data, addr))
+        attributor_->addIp("dns.answer", addr, ev);
+    }
+  }
+  if (ev.empty())
+    return;
+  const Verdict v = attributor_->decide(ev);
+  if (!v)
+    return;
+  const auto& set = matcher_->set();
+  const auto& vendor = set.vendors()[static_cast<std::size_t>(v.vendor)];
+  const auto& product = set.products()[static_cast<std::size_t>(v.product)];
+  const EvidenceItem* first = nullptr;
+  for (const auto& e : ev)
+    if (set.indicators()[e.indicator].vendor == static_cast<std::uint32_t>(v.vendor)) {
+      first = &e;
+      break;
+    }
+  LedgerEvidence le;
+  if (first != nullptr) {
+    const auto& ind = set.indicators()[first->indicator];
+    le = LedgerEvidence{first->field, first->value, ind.raw, ind.sourceUrl};
+  }
+  ledger_.addDnsLookup(querier, vendor.id, product.id, v.confidence, ts, le);
+  f.vendor = static_cast<std::int16_t>(v.vendor);
+  f.product = static_cast<std::int16_t>(v.product);
+  f.confidence = std::max(f.confidence, static_cast<std::uint8_t>(v.confidence));
+  emitAlert(f, v, ts, querier, ev);
+}
+
+void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
+  FlowInspect& in = *f.inspect;
+  if (!in.quic) {
+    if ((p.payload[0] & 0x80) == 0) { // QUIC Initials use the long header
+      in.quic_done = true;
+      return;
+    }
+    in.quic = std::make_unique<QuicInitialAssembler>();
+  }
+  const QuicStatus st = in.quic->feed(p.payload);
+  if (st == QuicStatus::NeedMore)
+    return;
+  if (st == QuicStatus::Done) {
+    if (const ClientHelloInfo* ch = in.quic->clientHello()) {
+      ++stats_.quic_client_hellos;
+      FlowFacts& fx = facts(f);
+      if (!fx.quic) {
+        fx.quic.emplace();
+        fx.quic->sni = ch->sni.str();
+        fx.quic->alpn = ch->alpn.str();
+        fx.quic->ja4 = ch->ja4.str();
+      }
+      attributor_->addName("quic.sni", fx.quic->sni, fx.evidence);
+      attributor_->addJa4(fx.quic->ja4, fx.evidence);
+    }
+  }
+  in.quic.reset();
+  in.quic_done = true;
+  attribute(f, p.ts, false);
+}
+
+bool Classifier::dedupAllows(const IpAddr& host, std::uint32_t vendor, TimeUs ts) {
+  if (cfg_.dedup_window <= 0)
+    return true;
+  auto [it, inserted] = last_alert_.try_emplace({host, vendor}, ts);
+  if (inserted)
+    return true;
+  if (ts - it->second >= cfg_.dedup_window) {
+    it->second = ts;
+    return true;
+  }
+  return false;
+}
+
+void Classifier::emitAlert(FlowEntry& f, const Verdict& v, TimeUs ts, const IpAddr& host,
+                           std::span<const EvidenceItem> ev) {
+  const auto& set = matcher_->set();
+  const auto& vendor = set.vendors()[static_cast<std::size_t>(v.vendor)];
+  if (vendor.status == sig::VendorStatus::kAllowed)
+    return;
+  if (!dedupAllows(host, static_cast<std::uint32_t>(v.vendor), ts)) {
+    ++stats_.alerts_deduplicated;
+    return;
+  }
+  std::vector<EvidenceItem> mine;
+  for (const auto& e : ev)
+    if (set.indicators()[e.indicator].vendor == static_cast<std::uint32_t>(v.vendor))
+      mine.push_back(e);
+  VendorAlert a;
+  a.flow = record(f, ts);
+  a.flow.host = host;
+  a.vendor = static_cast<std::uint32_t>(v.vendor);
+  a.product = static_cast<std::uint32_t>(v.product);
+  a.confidence = v.confidence;
+  a.evidence = mine;
+  ++stats_.vendor_alerts;
+  sink_.vendorAlert(a);
+}
+
+void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
+  if (!f.facts || f.facts->evidence.empty())
+    return;
+  const bool dns_flow = f.facts->dns_transactions > 0 || (f.inspect && !f.inspect->pending.empty());
+  if (dns_flow)
+    return; // DNS flows are attributed per transaction (dnsLookupAttribution)
+  const Verdict v = attributor_->decide(f.facts->evidence);
+  if (!v)
+    return;
+  f.vendor = static_cast<std::int16_t>(v.vendor);
+  f.product = static_cast<std::int16_t>(v.product);
+  f.confidence = static_cast<std::uint8_t>(v.confidence);
+  if (f.alerted || (!v.named && !final))
+    return;
+  f.alerted = true;
+  emitAlert(f, v, ts, hostOf(f), f.facts->evidence);
+}
+
+void Classifier::endFlow(FlowEntry& f, EndReason why) {
+  if (f.inspect) {
+    if (!f.inspect->dpi_done && f.inspect->dpi)
+      finishDpi(f, true);
+    if (f.inspect) {
+      // Queries that never got an answer are transactions too.
+      for (const auto& q : f.inspect->pending) {
+        DnsTxnFact t;
+        t.query = q.name;
+        t.qtype = q.qtype;
+        FlowFacts& fx = facts(f);
+        ++fx.dns_transactions;
+        if (!fx.dns_first)
+          fx.dns_first = t;
+        if (cfg_.log_dns)
+          sink_.dnsTransaction(record(f, q.ts), t);
+      }
+      f.inspect->pending.clear();
+    }
+  }
+  attribute(f, f.last_ts, true);
+
+  const bool dns_flow = f.facts && f.facts->dns_transactions > 0;
+  Coverage& cov = ledger_.coverage();
+  ++cov.flows;
+  const std::uint64_t total = f.bytes[0] + f.bytes[1];
+  cov.bytes += total;
+  if (f.facts && f.facts->tls && f.facts->tls->client_hello) {
+    ++cov.tls_flows;
+    if (f.facts->tls->sni.empty())
+      ++cov.tls_flows_without_sni;
+  }
+  if (f.vendor >= 0 && !dns_flow && f.facts) {
+    const auto& set = matcher_->set();
+    const auto vidx = static_cast<std::uint32_t>(f.vendor);
+    ++stats_.attributed_flows;
+    ++cov.flows_attributed;
+    cov.bytes_attributed += total;
+    std::vector<LedgerEvidence> le;
+    bool via_cache = false;
+    for (const auto& e : f.facts->evidence) {
+      const auto& ind = set.indicators()[e.indicator];
+      if (ind.vendor != vidx)
+        continue;
+      if (e.field == "dns.cache")
+        via_cache = true;
+      le.push_back(LedgerEvidence{e.field, e.value, ind.raw, ind.sourceUrl});
+    }
+    if (via_cache)
+      ++cov.dns_cache_attributions;
+    const IpAddr host = hostOf(f);
+    const bool host_is_init = host == initiatorOf(f);
+    const std::uint64_t up = host_is_init ? f.bytes[kToServer] : f.bytes[kToClient];
+    const std::uint64_t down = host_is_init ? f.bytes[kToClient] : f.bytes[kToServer];
+    ledger_.addFlow(host, set.vendors()[vidx].id,
+                    set.products()[static_cast<std::size_t>(f.product)].id,
+                    static_cast<Confidence>(f.confidence), up, down, f.first_ts, f.last_ts, le);
+  }
+  if (f.dpi_master == 0 && f.dpi_app == 0)
+    ++stats_.unknown_flows;
+
+  FlowRecord r = record(f, f.last_ts);
+  r.reason = why;
+  r.ended = true;
+  const DpiVerdict dv{f.dpi_master, f.dpi_app, f.dpi_category};
+  const std::string app = engine_.protocolName(dv);
+  const std::string cat = engine_.categoryName(dv);
+  r.app_proto = app;
+  r.category = cat;
+  sink_.flowEnded(r);
+  table_.remove(&f, why);
+}
+
+void Classifier::expire(TimeUs now) {
+  while (FlowEntry* c = table_.oldestClosing()) {
+    if (now - c->close_ts < table_.config().close_linger)
+      break;
+    endFlow(*c, c->rst_seen ? EndReason::Rst : EndReason::Fin);
+  }
+  while (FlowEntry* o = table_.oldest()) {
+    if (now - o->last_ts < table_.config().idle_timeout)
+      break;
+    endFlow(*o, EndReason::IdleTimeout);
+  }
+}
+
+void Classifier::endAll(EndReason why) {
+  std::vector<FlowEntry*> all;
+  table_.forEachByStart([&all](FlowEntry& f) { all.push_back(&f); });
+  for (FlowEntry* f : all)
+    endFlow(*f, f->closing ? (f->rst_seen ? EndReason::Rst : EndReason::Fin) : why);
+}
+
+} // namespace vw::classify

@@ -1,0 +1,54 @@
+#pragma once
+// Per-flow inspection state: exists only while a flow is being inspected and is freed as soon
+// as nothing more can be learned (classify-private).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <vw/classify/dpi_engine.h>
+#include <vw/classify/proto/quic.h>
+
+namespace vw::classify {
+
+/// In-order reassembly of the first bytes of one TCP direction (bounded).
+struct StreamBuf {
+  std::vector<std::uint8_t> data;
+  std::uint32_t next_seq = 0;
+  bool started = false;
+  bool overflow = false;
+
+  /// Appends the in-order part of a segment. Segments before the expected sequence number
+  /// contribute only their new tail; segments after a gap are ignored (counted by caller).
+  /// Returns false if the segment could not be used (gap).
+  bool append(std::uint32_t seq, std::span<const std::uint8_t> payload, std::size_t cap);
+  void reset() {
+    data.clear();
+    started = false;
+    overflow = false;
+  }
+};
+
+enum class TlsState : std::uint8_t { Waiting, Collecting, Done, NotTls };
+
+struct PendingQuery {
+  std::uint16_t id = 0;
+  std::uint16_t qtype = 0;
+  std::string name;
+  TimeUs ts = 0;
+};
+
+struct FlowInspect {
+  DpiFlowPtr dpi;                 ///< nDPI state, freed when the engine is done
+  bool dpi_done = false;
+  TlsState tls = TlsState::Waiting;
+  StreamBuf tls_buf;              ///< client stream for the ClientHello
+  bool connect_seen = false;      ///< a CONNECT request was seen: expect a tunnel
+  std::unique_ptr<QuicInitialAssembler> quic;
+  bool quic_done = false;
+  StreamBuf dns_tcp[2];           ///< DNS over TCP, per direction
+  std::vector<PendingQuery> pending; ///< DNS queries without a response yet (bounded)
+};
+
+} // namespace vw::classify

@@ -1,0 +1,44 @@
+// vendorwatch: the composition root. Parses the command line, builds the objects each command
+// needs and maps failures to exit codes. Diagnostics go to stderr; stdout carries only data.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "common.h"
+
+int main(int argc, char** argv) {
+  using namespace vw::cli;
+  CLI::App app{"vendorwatch: find hosts that still talk to banned security vendors.\n"
+               "Passive classifier for pcap files and span ports (nDPI + vendor signatures).",
+               "vendorwatch"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("vendorwatch ") + VW_VERSION);
+  app.footer("Examples:\n"
+             "  vendorwatch scan --table pcaps/demo.pcap\n"
+             "  vendorwatch scan --log-flows --summary out.json captures/\n"
+             "  vendorwatch signatures explain ts01-b.cloudsink.net\n"
+             "Exit codes: 0 ok, 1 an input could not be read, 2 bad usage or configuration.");
+  std::function<int()> run;
+  addScanCommand(app, run);
+  addSignaturesCommand(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  try {
+    return run ? run() : kExitUsage;
+  } catch (const std::exception& e) {
+    diag(std::string("fatal: ") + e.what());
+    return kExitUsage;
+  }
+}
