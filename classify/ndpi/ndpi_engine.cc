@@ -97,6 +97,13 @@ public:
     if (!layout_ok_)
       return false;
     auto* f = static_cast<NdpiFlow&>(flow).get();
+    // `protos` is a union written by whichever dissector claimed the flow: only read the
+    // TLS/QUIC member when the flow really is TLS, DTLS or QUIC.
+    const auto tlsish = [](std::uint16_t p) {
+      return p == NDPI_PROTOCOL_TLS || p == NDPI_PROTOCOL_DTLS || p == NDPI_PROTOCOL_QUIC;
+    };
+    if (!tlsish(f->detected_protocol_stack[0]) && !tlsish(f->detected_protocol_stack[1]))
+      return false;
     const auto& t = f->protos.tls_quic;
     bool any = false;
     if (t.subjectDN != nullptr && t.subjectDN[0] != '\0') {
