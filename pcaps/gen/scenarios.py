@@ -340,29 +340,31 @@ MCAFEE = Scenario(
 def mandiant(c):
     hx, ti, dn, e = "10.20.14.71", "10.20.14.72", "10.20.14.73", "10.20.14.99"
     hxn = "acme-hx-webui-1.hex01.helix.apps.fireeye.com"
-    c.dns(hx, [hxn], "mandiant", "dns: HX controller in Helix")
+    c.dns(hx, [hxn], "mcafee", "dns: HX controller in Helix (Trellix product, ex-FireEye)")
     c.curl(hx, [get("https://%s/poll" % hxn), get("https://%s/content/v1/config" % hxn),
-                post("https://%s/msg/v1/lo" % hxn, 3000)], "mandiant",
-           "vendor mandiant via tls.sni (xAgent poll/config/upload on one TLS 1.2 connection)", tls_max="1.2")
+                post("https://%s/msg/v1/lo" % hxn, 3000)], "mcafee",
+           "vendor mcafee via tls.sni (xAgent poll/config/upload on one TLS 1.2 connection)", tls_max="1.2")
     c.dns(ti, ["api.intelligence.mandiant.com"], "mandiant", "dns: Mandiant TI API")
     c.curl(ti, [post("https://api.intelligence.mandiant.com/token", 200),
                 get("https://api.intelligence.mandiant.com/v4/indicator?limit=100", ["X-App-Name: soar-connector"])],
            "mandiant", "vendor mandiant via tls.sni (TI API token + query, keep-alive, TLS 1.3)", tls_max="1.3")
-    c.dns(dn, ["hex01.helix.apps.fireeye.com"], "mandiant", "dns: DNS-only lookup, no connection follows")
+    c.dns(dn, ["hex01.helix.apps.fireeye.com"], "mcafee", "dns: DNS-only lookup, no connection follows")
     c.dns(e, ["en.wikipedia.org"], None, "dns: ordinary name")
     c.curl(e, [get("https://en.wikipedia.org/wiki/Mandiant")], None, "no vendor: ordinary site", tls_max="1.3")
 
 
 MANDIANT = Scenario(
     "vendor-mandiant",
-    "Mandiant / FireEye. 10.20.14.71: HX xAgent to acme-hx-webui-1.hex01.helix.apps.fireeye.com (poll, config, "
+    "Mandiant and legacy FireEye. 10.20.14.71: Trellix (ex-FireEye) HX xAgent to acme-hx-webui-1.hex01.helix.apps.fireeye.com (poll, config, "
     "upload on one TLS 1.2 connection). 10.20.14.72: threat-intel integration to api.intelligence.mandiant.com. "
     "10.20.14.73: DNS-only lookup of hex01.helix.apps.fireeye.com (no connection). 10.20.14.99: "
     "en.wikipedia.org (no alert).",
     mandiant,
-    [A("10.20.14.71", "mandiant", ["tls.sni", "dns.query"], "medium", "HX agent to helix.apps.fireeye.com"),
+    [A("10.20.14.71", "mcafee", ["tls.sni", "dns.query"], "medium",
+       "HX agent to helix.apps.fireeye.com (FireEye HX/Helix is a Trellix product now: vendor mcafee)"),
      A("10.20.14.72", "mandiant", ["tls.sni", "dns.query"], "medium", "api.intelligence.mandiant.com"),
-     A("10.20.14.73", "mandiant", ["dns.query"], "low", "DNS-only lookup")],
+     A("10.20.14.73", "mcafee", ["dns.query"], "low",
+       "DNS-only lookup (FireEye HX/Helix is a Trellix product now: vendor mcafee)")],
     ["10.20.14.99", HQ_DNS])
 
 

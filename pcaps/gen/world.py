@@ -144,9 +144,9 @@ NAMES = [
     _n("tunnel.web.trustedsource.org", "52.20.61.240", vendor="mcafee"),
     # avqs.mcafee.com: dnsmasq answers every <hash>.avqs.mcafee.com (see DNS_WILDCARDS)
     # --- Mandiant ----------------------------------------------------------------------------
-    _n("acme-hx-webui-1.hex01.helix.apps.fireeye.com", "34.232.180.66", vendor="mandiant"),
+    _n("acme-hx-webui-1.hex01.helix.apps.fireeye.com", "34.232.180.66", vendor="mcafee"),
     _n("api.intelligence.mandiant.com", "35.186.194.58", vendor="mandiant"),
-    _n("hex01.helix.apps.fireeye.com", "34.232.180.70", vendor="mandiant", tls=()),
+    _n("hex01.helix.apps.fireeye.com", "34.232.180.70", vendor="mcafee", tls=()),
     # --- Wiz ---------------------------------------------------------------------------------
     _n("wizio.azurecr.io", "20.62.128.201", "2603:1030:403:3::1f", vendor="wiz",
        subject=[("CN", "*.azurecr.io")], sans=["*.azurecr.io"]),

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# vendorwatch developer entry point.
+#   ./dev.sh demo   install packages, build, scan the bundled demo capture and print the host table
+#   ./dev.sh test   install packages, build (warnings as errors), run every test through ctest,
+#                   then build and run the unit tests again under ASan+UBSan
+#   ./dev.sh deps   only install the Debian packages
+#   ./dev.sh build  only build (Release, build/)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+jobs=${JOBS:-$(nproc)}
+
+# Build dependencies, and the real peers the tests run (tshark, rsyslog, tcpreplay, ...).
+PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev
+      libpcap-dev libndpi-dev libndpi-bin libboost-dev libboost-system-dev libfmt-dev catch2
+      libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev
+      tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
+      dnsmasq dnsutils curl python3 python3-scapy bind9-utils time)
+
+deps() {
+  local missing=()
+  for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "dev.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether non-root users may capture; answer no.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+  $sudo apt-get update -q >&2
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+build() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" "$@" >&2
+  cmake --build "$dir" -j"$jobs" >&2
+}
+
+case "${1:-}" in
+  deps) deps ;;
+  build) deps; build build -DCMAKE_BUILD_TYPE=Release ;;
+  demo)
+    deps
+    build build -DCMAKE_BUILD_TYPE=Release -DVW_BUILD_TESTS=OFF
+    ./build/cli/vendorwatch scan --table --summary build/demo-summary.json pcaps/demo.pcap \
+      > build/demo-events.jsonl
+    echo "vendorwatch: events in build/demo-events.jsonl, summary in build/demo-summary.json" >&2
+    ;;
+  test)
+    deps
+    build build -DCMAKE_BUILD_TYPE=Release -DVW_WERROR=ON -DVW_BUILD_TESTS=ON
+    (cd build && ctest --output-on-failure -j"$jobs")
+    # Unit tests and fuzz-corpus replays again under AddressSanitizer + UBSan.
+    build build-asan -DCMAKE_BUILD_TYPE=Debug -DVW_WERROR=ON -DVW_BUILD_TESTS=ON \
+      -DVW_SANITIZER=address,undefined
+    (cd build-asan && ctest --output-on-failure -j"$jobs" -L 'unit|fuzz-regression|asan')
+    ;;
+  *) sed -n '2,8p' "$0"; exit 2 ;;
+esac

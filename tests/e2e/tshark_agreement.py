@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Agreement with tshark on names, over every capture in ../shared/pcaps/ndpi.
+
+For each capture, the set of (kind, name) pairs that vendorwatch reports
+(--log-flows --log-dns --log-http) is compared with what `tshark -T fields` extracts:
+  tls.sni   TLS ClientHello server_name over TCP
+  quic.sni  the same inside QUIC Initial packets (tshark decrypts them)
+  dns.query query names of DNS messages (not mDNS, not LLMNR)
+  http.host Host header of HTTP requests
+Names are compared lowercased with one trailing dot removed. Agreement is
+|ours & tshark| / |ours | tshark| summed over all captures; the test fails below 99%.
+
+usage: tshark_agreement.py VENDORWATCH SHARED_DIR [REPORT_FILE]
+"""
+import collections
+import os
+import shutil
+import subprocess
+import sys
+
+from vwtest import corpus, run_vw, skip
+
+THRESHOLD = 0.99
+
+
+def norm(name):
+    name = name.strip()
+    if name.endswith("."):
+        name = name[:-1]
+    return name.lower()
+
+
+def tshark_names(path):
+    cmd = ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t", "-E",
+           "occurrence=a", "-E", "aggregator=\x1f",
+           "-e", "frame.protocols", "-e", "tls.handshake.type",
+           "-e", "tls.handshake.extensions_server_name", "-e", "dns.qry.name",
+           "-e", "http.host", "-e", "http.request.method"]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=300)
+    names = set()
+    for line in p.stdout.decode("utf-8", "replace").splitlines():
+        cols = line.split("\t")
+        while len(cols) < 6:
+            cols.append("")
+        protos, hstype, sni, qname, host, method = cols
+        plist = protos.split(":")
+        if sni and "1" in hstype.split("\x1f"):
+            kind = "quic.sni" if "quic" in plist else "tls.sni"
+            for s in sni.split("\x1f"):
+                if s:
+                    names.add((kind, norm(s)))
+        if qname and "dns" in plist and "mdns" not in plist and "llmnr" not in plist:
+            for q in qname.split("\x1f"):
+                if q and q != "<Root>":
+                    names.add(("dns.query", norm(q)))
+        if host and method:
+            for h in host.split("\x1f"):
+                if h:
+                    hh = h
+                    # tshark keeps the port in http.host; we report the host alone.
+                    if hh.startswith("["):
+                        hh = hh[1:hh.find("]")] if "]" in hh else hh
+                    elif hh.count(":") == 1:
+                        hh = hh.split(":")[0]
+                    names.add(("http.host", norm(hh)))
+    return names
+
+
+def our_names(vw, path):
+    rc, events, err = run_vw(vw, ["scan", "-q", "--log-flows", "--log-dns", "--log-http", path])
+    names = set()
+    for e in events:
+        t = e.get("event_type")
+        if t == "flow":
+            if "tls" in e and e["tls"].get("sni"):
+                names.add(("tls.sni", norm(e["tls"]["sni"])))
+            if "quic" in e and e["quic"].get("sni"):
+                names.add(("quic.sni", norm(e["quic"]["sni"])))
+        elif t == "dns":
+            q = e["dns"].get("query", "")
+            if q:
+                names.add(("dns.query", norm(q)))
+        elif t == "http":
+            h = e["http"].get("host", "")
+            if h:
+                names.add(("http.host", norm(h)))
+    return rc, names
+
+
+def main():
+    vw, shared = sys.argv[1], sys.argv[2]
+    report = sys.argv[3] if len(sys.argv) > 3 else None
+    if shutil.which("tshark") is None:
+        skip("tshark is not installed")
+    files = corpus(shared)
+    if not files:
+        skip(f"no captures in {shared}/pcaps/ndpi")
+    inter = union = 0
+    per_kind = collections.Counter()
+    per_kind_union = collections.Counter()
+    diffs = []
+    for f in files:
+        theirs = tshark_names(f)
+        rc, ours = our_names(vw, f)
+        both = ours & theirs
+        inter += len(both)
+        union += len(ours | theirs)
+        for k, _ in both:
+            per_kind[k] += 1
+        for k, _ in ours | theirs:
+            per_kind_union[k] += 1
+        base = os.path.basename(f)
+        for k, n in sorted(theirs - ours):
+            diffs.append(f"{base}\tmissed\t{k}\t{n!r}")
+        for k, n in sorted(ours - theirs):
+            diffs.append(f"{base}\textra\t{k}\t{n!r}")
+    rate = inter / union if union else 1.0
+    lines = [f"agreement: {inter}/{union} = {rate:.4f} over {len(files)} captures"]
+    for k in sorted(per_kind_union):
+        lines.append(f"  {k}: {per_kind[k]}/{per_kind_union[k]}")
+    lines.append(f"differences ({len(diffs)}):")
+    lines += ["  " + d for d in diffs]
+    text = "\n".join(lines)
+    print(text)
+    if report:
+        with open(report, "w") as out:
+            out.write(text + "\n")
+    if rate < THRESHOLD:
+        print(f"FAIL: agreement {rate:.4f} below {THRESHOLD}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

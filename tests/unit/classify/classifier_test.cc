@@ -1,0 +1,322 @@
+#include <catch2/catch.hpp>
+
+#include <vw/classify/classifier.h>
+#include <vw/signatures/loader.h>
+
+#include "fakes/fake_dpi_engine.h"
+
+using namespace vw;
+using namespace vw::classify;
+
+namespace {
+
+const char* kSet = R"([set]
+version = "test"
+date = 2026-01-01
+)";
+
+const char* kCrowdstrike = R"([vendor]
+id = "crowdstrike"
+name = "CrowdStrike"
+country = "US"
+parent = "CrowdStrike Holdings, Inc."
+status = "banned"
+
+[[product]]
+id = "falcon-sensor"
+name = "Falcon sensor"
+role = "edr-telemetry"
+
+[[indicator]]
+product = "falcon-sensor"
+kind = "domain"
+match = "suffix"
+value = "cloudsink.net"
+confidence = "high"
+source = "https://example.com/cs"
+source_date = 2026-01-01
+
+[[indicator]]
+product = "falcon-sensor"
+kind = "cidr"
+value = "198.51.100.0/24"
+confidence = "medium"
+source = "https://example.com/cs"
+source_date = 2026-01-01
+)";
+
+std::shared_ptr<const signatures::Matcher> testMatcher() {
+  signatures::LoadOptions lo;
+  lo.requireAllVendors = false;
+  auto res = signatures::loadSignatureTexts(
+      {{"_set.toml", kSet, ""}, {"crowdstrike.toml", kCrowdstrike, ""}}, lo);
+  if (!res.ok()) {
+    for (const auto& e : res.errors)
+      FAIL(e.toString());
+  }
+  return std::make_shared<const signatures::Matcher>(res.set);
+}
+
+struct Capture final : RecordSink {
+  struct Ended {
+    std::uint64_t id;
+    EndReason reason;
+    IpAddr src;
+    std::uint64_t bytes_toserver, bytes_toclient;
+    std::int16_t vendor;
+  };
+  std::vector<Ended> ended;
+  std::vector<std::pair<IpAddr, std::string>> alerts; // host, first evidence field
+  std::vector<std::string> dns;
+  void flowEnded(const FlowRecord& r) override {
+    ended.push_back({r.flow->id, r.reason, r.src_ip, r.flow->bytes[kToServer],
+                     r.flow->bytes[kToClient], r.flow->vendor});
+  }
+  void vendorAlert(const VendorAlert& a) override {
+    alerts.emplace_back(a.flow.host, a.evidence.empty() ? "" : a.evidence.front().field);
+  }
+  void dnsTransaction(const FlowRecord&, const DnsTxnFact& t) override { dns.push_back(t.query); }
+  void httpRequest(const FlowRecord&, const HttpFacts&) override {}
+};
+
+IpAddr ip(const char* s) {
+  IpAddr a;
+  REQUIRE(IpAddr::parse(s, a));
+  return a;
+}
+
+DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::uint16_t dport,
+                  std::uint8_t proto, TimeUs ts, std::uint8_t flags = 0,
+                  std::span<const std::uint8_t> payload = {}) {
+  DecodedPacket p;
+  p.src = ip(src);
+  p.dst = ip(dst);
+  p.sport = sport;
+  p.dport = dport;
+  p.l4_proto = proto;
+  p.ts = ts;
+  p.tcp_flags = flags;
+  p.ip_version = 4;
+  p.payload = payload;
+  p.ip_len = static_cast<std::uint32_t>(40 + payload.size());
+  return p;
+}
+
+// A DNS response for `name` with one A record.
+std::vector<std::uint8_t> dnsResponse(const std::string& name, const std::uint8_t a[4],
+                                      std::uint32_t ttl) {
+  std::vector<std::uint8_t> m = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0};
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    auto dot = name.find('.', start);
+    if (dot == std::string::npos)
+      dot = name.size();
+    m.push_back(static_cast<std::uint8_t>(dot - start));
+    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
+             name.begin() + static_cast<std::ptrdiff_t>(dot));
+    start = dot + 1;
+  }
+  m.push_back(0);
+  m.insert(m.end(), {0, 1, 0, 1});                         // A IN
+  m.insert(m.end(), {0xc0, 0x0c, 0, 1, 0, 1});             // ptr to qname, A IN
+  m.insert(m.end(), {static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
+                     static_cast<std::uint8_t>(ttl >> 8), static_cast<std::uint8_t>(ttl)});
+  m.insert(m.end(), {0, 4, a[0], a[1], a[2], a[3]});
+  return m;
+}
+
+constexpr std::uint8_t kSyn = tcpflag::kSyn;
+constexpr std::uint8_t kSynAck = tcpflag::kSyn | tcpflag::kAck;
+constexpr std::uint8_t kAck = tcpflag::kAck;
+constexpr std::uint8_t kFinAck = tcpflag::kFin | tcpflag::kAck;
+
+} // namespace
+
+TEST_CASE("classifier: the SYN side is the initiator, also when the SYN-ACK comes first",
+          "[classify]") {
+  test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 443, 6, 1000, kSyn));
+  c.onPacket(pkt("203.0.113.9", 443, "10.0.0.5", 40000, 6, 1100, kSynAck));
+  // A second connection whose SYN was not captured: the SYN-ACK's receiver initiated it.
+  c.onPacket(pkt("203.0.113.9", 443, "10.0.0.6", 40001, 6, 1200, kSynAck));
+  c.endAll(EndReason::EndOfInput);
+  REQUIRE(cap.ended.size() == 2);
+  CHECK(cap.ended[0].src == ip("10.0.0.5"));
+  CHECK(cap.ended[1].src == ip("10.0.0.6"));
+  CHECK(cap.ended[0].bytes_toserver == 40);
+  CHECK(cap.ended[0].bytes_toclient == 40);
+}
+
+TEST_CASE("classifier: FIN from both sides ends the flow after the linger", "[classify]") {
+  test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 80, 6, 0, kSyn));
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 80, 6, 10, kFinAck));
+  c.onPacket(pkt("203.0.113.9", 80, "10.0.0.5", 40000, 6, 20, kFinAck));
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 80, 6, 30, kAck)); // last ACK, same flow
+  CHECK(cap.ended.empty());
+  c.expire(3'000'000);
+  REQUIRE(cap.ended.size() == 1);
+  CHECK(cap.ended[0].reason == EndReason::Fin);
+  CHECK(c.table().size() == 0);
+}
+
+TEST_CASE("classifier: RST ends the flow with reason rst", "[classify]") {
+  test::FakeDpiEngine eng;
+  Capture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 80, 6, 0, kSyn));
+  c.onPacket(pkt("203.0.113.9", 80, "10.0.0.5", 40000, 6, 10, tcpflag::kRst));
+  c.endAll(EndReason::EndOfInput);
+  REQUIRE(cap.ended.size() == 1);
+  CHECK(cap.ended[0].reason == EndReason::Rst);
+}
+
+TEST_CASE("classifier: idle timeout on packet time splits a flow", "[classify]") {
+  test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.table.idle_timeout = 60'000'000;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.5", 5000, "203.0.113.9", 9999, 17, 0));
+  c.onPacket(pkt("10.0.0.5", 5000, "203.0.113.9", 9999, 17, 61'000'001));
+  c.endAll(EndReason::EndOfInput);
+  REQUIRE(cap.ended.size() == 2);
+  CHECK(cap.ended[0].reason == EndReason::IdleTimeout);
+  CHECK(cap.ended[1].reason == EndReason::EndOfInput);
+  CHECK(cap.ended[0].id != cap.ended[1].id);
+}
+
+TEST_CASE("classifier: at the cap the oldest idle flow is evicted and counted", "[classify]") {
+  test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.table.max_flows = 2;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.1", 1, "203.0.113.9", 9, 17, 10));
+  c.onPacket(pkt("10.0.0.2", 2, "203.0.113.9", 9, 17, 20));
+  c.onPacket(pkt("10.0.0.1", 1, "203.0.113.9", 9, 17, 30)); // flow 1 is now the most recent
+  c.onPacket(pkt("10.0.0.3", 3, "203.0.113.9", 9, 17, 40)); // evicts flow 2
+  REQUIRE(cap.ended.size() == 1);
+  CHECK(cap.ended[0].src == ip("10.0.0.2"));
+  CHECK(cap.ended[0].reason == EndReason::Evicted);
+  CHECK(c.table().stats().ended[static_cast<int>(EndReason::Evicted)] == 1);
+  CHECK(c.table().size() == 2);
+}
+
+TEST_CASE("classifier: flow ids are deterministic across runs", "[classify]") {
+  auto run = [] {
+    test::FakeDpiEngine eng;
+    Capture cap;
+    Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+    c.onPacket(pkt("10.0.0.1", 1, "203.0.113.9", 9, 17, 10));
+    c.onPacket(pkt("10.0.0.2", 2, "203.0.113.9", 9, 17, 20));
+    c.endAll(EndReason::EndOfInput);
+    std::vector<std::uint64_t> ids;
+    for (const auto& e : cap.ended)
+      ids.push_back(e.id);
+    return ids;
+  };
+  CHECK(run() == run());
+}
+
+TEST_CASE("classifier: DPI state is freed once the engine is done", "[classify]") {
+  test::FakeDpiEngine eng;
+  eng.done_after = 2;
+  Capture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  const std::uint8_t data[] = {1, 2, 3, 4};
+  c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 10, 0, data));
+  CHECK(eng.live_flows == 1);
+  c.onPacket(pkt("203.0.113.9", 9000, "10.0.0.1", 1000, 17, 20, 0, data));
+  CHECK(eng.live_flows == 0);
+  for (int i = 0; i < 10; ++i)
+    c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 30 + i, 0, data));
+  CHECK(c.stats().dpi_packets == 2);
+  CHECK(c.stats().dpi_freed_early == 1);
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.ended.size() == 1);
+}
+
+TEST_CASE("classifier: a DNS answer attributes a later SNI-less flow through the cache",
+          "[classify]") {
+  test::FakeDpiEngine eng;
+  eng.done_after = 1;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.log_dns = true;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  const std::uint8_t addr[4] = {203, 0, 113, 77};
+  const auto resp = dnsResponse("ts01-b.cloudsink.net", addr, 300);
+  c.onPacket(pkt("10.0.0.8", 53, "10.0.0.5", 33333, 17, 1'000'000, 0, resp));
+  REQUIRE(c.dnsCache().size() == 1);
+  // The DNS lookup itself is attributed to the querier.
+  REQUIRE(cap.alerts.size() == 1);
+  CHECK(cap.alerts[0].first == ip("10.0.0.5"));
+  CHECK(cap.alerts[0].second == "dns.query");
+  // Then a TCP connection to the answered address, with no name at all.
+  const std::uint8_t junk[] = {0x00, 0x01, 0x02, 0x03, 0x04};
+  c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.77", 443, 6, 2'000'000, kSyn));
+  c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.77", 443, 6, 2'000'010, kAck, junk));
+  c.endAll(EndReason::EndOfInput);
+  CHECK(c.ledger().entries().size() == 1);
+  const auto& e = c.ledger().entries().begin()->second;
+  CHECK(e.vendor_id == "crowdstrike");
+  CHECK(e.dns_lookups == 1);
+  CHECK(e.flows == 1);
+  CHECK(e.bytes_to_vendor == 40 + 45);
+  CHECK(c.ledger().coverage().dns_cache_attributions == 1);
+  CHECK(cap.dns == std::vector<std::string>{"ts01-b.cloudsink.net"});
+}
+
+TEST_CASE("classifier: an expired DNS answer does not attribute", "[classify]") {
+  test::FakeDpiEngine eng;
+  eng.done_after = 1;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.dedup_window = 0;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  const std::uint8_t addr[4] = {203, 0, 113, 78};
+  const auto resp = dnsResponse("ts01-b.cloudsink.net", addr, 5);
+  c.onPacket(pkt("10.0.0.8", 53, "10.0.0.5", 33333, 17, 1'000'000, 0, resp));
+  c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.78", 443, 6, 7'000'000, kSyn));
+  c.endAll(EndReason::EndOfInput);
+  const auto& e = c.ledger().entries().begin()->second;
+  CHECK(e.flows == 0);
+  CHECK(e.dns_lookups == 1);
+}
+
+TEST_CASE("classifier: an address in a vendor block alerts at flow end, not before",
+          "[classify]") {
+  test::FakeDpiEngine eng;
+  eng.done_after = 0; // never done: the indirect verdict waits for the flow end
+  Capture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.5", 50000, "198.51.100.20", 443, 6, 1000, kSyn));
+  CHECK(cap.alerts.empty());
+  c.endAll(EndReason::EndOfInput);
+  REQUIRE(cap.alerts.size() == 1);
+  CHECK(cap.alerts[0].second == "ip");
+  CHECK(cap.ended[0].vendor == 0);
+}
+
+TEST_CASE("classifier: alerts are deduplicated per host and vendor", "[classify]") {
+  test::FakeDpiEngine eng;
+  eng.done_after = 1;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.dedup_window = 3'600'000'000;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  for (int i = 0; i < 3; ++i)
+    c.onPacket(pkt("10.0.0.5", static_cast<std::uint16_t>(50000 + i), "198.51.100.20", 443, 6,
+                   1000 + i, kSyn));
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.alerts.size() == 1);
+  CHECK(c.stats().alerts_deduplicated == 2);
+  CHECK(c.ledger().entries().begin()->second.flows == 3);
+}
