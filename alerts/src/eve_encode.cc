@@ -289,7 +289,7 @@ void EveRecordSink::dnsTransaction(const cl::FlowRecord& r, const cl::DnsTxnFact
 
 void EveRecordSink::httpRequest(const cl::FlowRecord& r, const cl::HttpFacts& req) {
   Json j = common(r, "http");
-  Json h;
+  Json h = Json::object();
   if (!req.host.empty())
     h["host"] = req.host;
   if (!req.user_agent.empty())

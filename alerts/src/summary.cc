@@ -148,7 +148,7 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
   const auto rows = sortedRows(ledger);
   if (rows.empty())
     return "vendorwatch: no host talked to a listed vendor.\n";
-  out += fmt::format("{:<39} {:<16} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", "HOST",
+  out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", "HOST",
                      "VENDOR", "STATUS", "CONF", "FLOWS", "DNS", "UPLOADED", "DOWNLOADED",
                      "EVIDENCE");
   for (const auto& r : rows) {
@@ -156,16 +156,28 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
     const auto* v = sigs.findVendor(e.vendor_id);
     std::string ev;
     if (!e.evidence.empty()) {
-      // Prefer a name over an address for the one evidence shown.
+      // Show the most direct piece of evidence: a name the host used beats a certificate,
+      // which beats a cached DNS answer, an address or a port.
+      static const char* const kRank[] = {"tls.sni",    "quic.sni",    "http.host",
+                                          "dns.query",  "dns.cname",   "tls.subject",
+                                          "tls.issuer", "tls.san",     "http.user_agent",
+                                          "dns.cache",  "dns.answer",  "ja4",
+                                          "ja3",        "ip",          "port"};
+      auto rank = [](const std::string& f) {
+        for (std::size_t i = 0; i < std::size(kRank); ++i)
+          if (f == kRank[i])
+            return i;
+        return std::size(kRank);
+      };
       const cl::LedgerEvidence* best = &*e.evidence.begin();
       for (const auto& x : e.evidence)
-        if (x.field != "ip" && x.field != "port" && (best->field == "ip" || best->field == "port"))
+        if (rank(x.field) < rank(best->field))
           best = &x;
       ev = best->field + "=" + best->value;
       if (e.evidence.size() > 1)
         ev += fmt::format(" (+{})", e.evidence.size() - 1);
     }
-    out += fmt::format("{:<39} {:<16} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n",
+    out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n",
                        r.host->toString(), v != nullptr ? v->name : e.vendor_id,
                        v != nullptr ? std::string(signatures::toString(v->status)) : "?",
                        cl::confidenceName(e.confidence), e.flows, e.dns_lookups,

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""CLI behaviour of the real binary: exit codes, bad input, stdin, directories, signatures
+commands, and regressions found on real captures.
+
+usage: cli_test.py VENDORWATCH SHARED_DIR PCAPS_DIR WORK_DIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+from vwtest import run_vw
+
+VW, SHARED, PCAPS, WORK = sys.argv[1:5]
+DEMO = os.path.join(PCAPS, "demo.pcap")
+results = []
+
+
+def case(name):
+    def deco(fn):
+        try:
+            fn()
+            results.append((name, None))
+        except AssertionError as e:
+            results.append((name, str(e) or "assertion failed"))
+        return fn
+    return deco
+
+
+def raw(args, stdin=None):
+    p = subprocess.run([VW] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, input=stdin,
+                       timeout=300)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+os.makedirs(WORK, exist_ok=True)
+
+
+@case("no command is a usage error (exit 2)")
+def _():
+    rc, out, err = raw([])
+    assert rc == 2, rc
+    assert out == "", "usage errors must not print to stdout"
+
+
+@case("unknown option is a usage error (exit 2)")
+def _():
+    rc, _, err = raw(["scan", "--no-such-option", DEMO])
+    assert rc == 2, rc
+
+
+@case("--version names the program")
+def _():
+    rc, out, _ = raw(["--version"])
+    assert rc == 0 and "vendorwatch" in out, (rc, out)
+
+
+@case("a missing input gives exit 1, names the file, and the other inputs are still scanned")
+def _():
+    missing = os.path.join(WORK, "does-not-exist.pcap")
+    rc, events, err = run_vw(VW, ["scan", "-q", "--log-flows", missing, DEMO])
+    assert rc == 1, rc
+    assert "does-not-exist.pcap" in err, err
+    assert any(e["event_type"] == "flow" for e in events), "demo.pcap was not scanned"
+
+
+@case("a file that is not a capture gives exit 1 with libpcap's reason")
+def _():
+    junk = os.path.join(WORK, "junk.pcap")
+    with open(junk, "wb") as f:
+        f.write(b"this is not a pcap file at all\n" * 10)
+    rc, events, err = run_vw(VW, ["scan", "-q", junk])
+    assert rc == 1, rc
+    assert "junk.pcap" in err, err
+    assert events == []
+
+
+@case("a truncated capture yields the packets before the cut, a warning, and exit 0")
+def _():
+    data = open(DEMO, "rb").read()
+    cut = os.path.join(WORK, "demo-cut.pcap")
+    with open(cut, "wb") as f:
+        f.write(data[: len(data) // 2 + 7])
+    rc, events, err = run_vw(VW, ["scan", "--log-flows", "--no-table", cut])
+    assert rc == 0, (rc, err)
+    assert "warning" in err and "demo-cut.pcap" in err, err
+    assert any(e["event_type"] == "flow" for e in events)
+
+
+@case("stdin ('-') gives the same events as the file")
+def _():
+    data = open(DEMO, "rb").read()
+    rc1, ev_file, _ = run_vw(VW, ["scan", "-q", "--log-flows", DEMO])
+    rc2, ev_stdin, _ = run_vw(VW, ["scan", "-q", "--log-flows", "-"], stdin=data)
+    assert rc1 == 0 and rc2 == 0, (rc1, rc2)
+    assert ev_file == ev_stdin
+
+
+@case("a directory is scanned recursively in sorted order")
+def _():
+    d = os.path.join(WORK, "dir")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(os.path.join(d, "b"))
+    shutil.copy(DEMO, os.path.join(d, "b", "z.pcap"))
+    shutil.copy(os.path.join(PCAPS, "decoys.pcap"), os.path.join(d, "a.pcap"))
+    rc, events, err = run_vw(VW, ["scan", "--log-stats", "--no-table", d])
+    assert rc == 0, err
+    assert "read 2 input(s)" in err, err
+
+
+@case("stdout carries only JSON lines; the table goes to stderr")
+def _():
+    rc, out, err = raw(["scan", "--table", DEMO])
+    assert rc == 0
+    for line in out.splitlines():
+        assert line.startswith("{"), line
+    assert "HOST" in err and "VENDOR" in err, err
+
+
+@case("a bad --home-net is a usage error naming the bad element")
+def _():
+    rc, _, err = raw(["scan", "--home-net", "10.0.0.0/8,bogus/99", DEMO])
+    assert rc == 2 and "bogus/99" in err, (rc, err)
+
+
+@case("a missing signature directory is a configuration error (exit 2)")
+def _():
+    rc, out, err = raw(["scan", "--signatures", os.path.join(WORK, "nope"), DEMO])
+    assert rc == 2 and out == "", (rc, err)
+
+
+@case("a broken signature file: exit 2, file:line, nothing scanned")
+def _():
+    d = os.path.join(WORK, "badsigs")
+    shutil.rmtree(d, ignore_errors=True)
+    src = os.environ.get("VW_SIGNATURES_DIR") or os.path.join(os.path.dirname(PCAPS),
+                                                              "signatures", "vendors")
+    shutil.copytree(src, d)
+    with open(os.path.join(d, "wiz.toml"), "a") as f:
+        f.write("\n[vendor_typo]\nfoo = 1\n")
+    rc, out, err = raw(["signatures", "check", d])
+    assert rc == 2, (rc, err)
+    assert "wiz.toml:" in err, err
+    rc, out, err = raw(["scan", "--signatures", d, DEMO])
+    assert rc == 2 and out == "", (rc, out[:200])
+
+
+@case("signatures explain: a vendor name matches, a lookalike does not")
+def _():
+    rc, out, _ = raw(["signatures", "explain", "ts01-b.cloudsink.net"])
+    assert rc == 0 and "crowdstrike" in out.lower(), out
+    rc, out, _ = raw(["signatures", "explain", "mywiz.io"])
+    assert rc == 0 and "no match" in out.lower(), out
+
+
+@case("signatures list names all 16 vendors")
+def _():
+    rc, out, _ = raw(["signatures", "list"])
+    assert rc == 0
+    for v in ["vmware", "paloalto", "fortinet", "crowdstrike", "sentinelone", "mcafee",
+              "mandiant", "wiz", "recordedfuture", "claroty", "rapid7", "checkpoint", "cyberark",
+              "orca", "cato", "imperva"]:
+        assert v in out, v
+
+
+@case("regression: telegram_videocall.pcapng (nDPI union read for a non-TLS flow) exits 0")
+def _():
+    f = os.path.join(SHARED, "pcaps", "ndpi", "telegram_videocall.pcapng")
+    if not os.path.exists(f):
+        return
+    rc, events, err = run_vw(VW, ["scan", "-q", "--log-flows", f])
+    assert rc == 0, (rc, err[-300:])
+
+
+failed = [r for r in results if r[1]]
+for name, err in results:
+    print(("FAIL " if err else "ok   ") + name + (f": {err}" if err else ""))
+print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)
