@@ -1,0 +1,140 @@
+#include <array>
+#include <utility>
+
+#include <vw/signatures/signature_set.h>
+
+namespace vw::signatures {
+namespace {
+
+template <typename E, std::size_t N>
+std::optional<E> lookup(const std::array<std::pair<std::string_view, E>, N>& table,
+                        std::string_view s) noexcept {
+  for (const auto& [name, value] : table)
+    if (name == s)
+      return value;
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N>
+std::string_view name(const std::array<std::pair<std::string_view, E>, N>& table, E v) noexcept {
+  for (const auto& [n, value] : table)
+    if (value == v)
+      return n;
+  return "?";
+}
+
+constexpr std::array<std::pair<std::string_view, VendorStatus>, 3> kStatus{{
+    {"banned", VendorStatus::kBanned},
+    {"allowed", VendorStatus::kAllowed},
+    {"watch", VendorStatus::kWatch},
+}};
+
+constexpr std::array<std::pair<std::string_view, Confidence>, 3> kConfidence{{
+    {"high", Confidence::kHigh},
+    {"medium", Confidence::kMedium},
+    {"low", Confidence::kLow},
+}};
+
+constexpr std::array<std::pair<std::string_view, IndicatorKind>, 7> kKind{{
+    {"domain", IndicatorKind::kDomain},
+    {"cert_org", IndicatorKind::kCertOrg},
+    {"cidr", IndicatorKind::kCidr},
+    {"ja3", IndicatorKind::kJa3},
+    {"ja4", IndicatorKind::kJa4},
+    {"http_user_agent", IndicatorKind::kHttpUserAgent},
+    {"port", IndicatorKind::kPort},
+}};
+
+constexpr std::array<std::pair<std::string_view, DomainMatch>, 3> kMatch{{
+    {"exact", DomainMatch::kExact},
+    {"suffix", DomainMatch::kSuffix},
+    {"pattern", DomainMatch::kPattern},
+}};
+
+constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransport{{
+    {"tcp", Transport::kTcp},
+    {"udp", Transport::kUdp},
+}};
+
+constexpr std::array<std::pair<std::string_view, Role>, 21> kRole{{
+    {"edr-telemetry", Role::kEdrTelemetry},
+    {"update", Role::kUpdate},
+    {"management-console", Role::kManagementConsole},
+    {"api", Role::kApi},
+    {"sase-tunnel", Role::kSaseTunnel},
+    {"vpn", Role::kVpn},
+    {"threat-intel-api", Role::kThreatIntelApi},
+    {"reputation", Role::kReputation},
+    {"sandbox", Role::kSandbox},
+    {"cdn-edge", Role::kCdnEdge},
+    {"log-ingest", Role::kLogIngest},
+    {"identity", Role::kIdentity},
+    {"privileged-access", Role::kPrivilegedAccess},
+    {"device-management", Role::kDeviceManagement},
+    {"remote-support", Role::kRemoteSupport},
+    {"cloud-security", Role::kCloudSecurity},
+    {"ot-security", Role::kOtSecurity},
+    {"email-security", Role::kEmailSecurity},
+    {"secure-browser", Role::kSecureBrowser},
+    {"phone-home", Role::kPhoneHome},
+    {"corporate-web", Role::kCorporateWeb},
+}};
+
+} // namespace
+
+std::string_view toString(VendorStatus v) noexcept {
+  return name(kStatus, v);
+}
+std::string_view toString(Confidence v) noexcept {
+  return name(kConfidence, v);
+}
+std::string_view toString(IndicatorKind v) noexcept {
+  return name(kKind, v);
+}
+std::string_view toString(DomainMatch v) noexcept {
+  return name(kMatch, v);
+}
+std::string_view toString(Transport v) noexcept {
+  return name(kTransport, v);
+}
+std::string_view toString(Role v) noexcept {
+  return name(kRole, v);
+}
+
+std::optional<VendorStatus> parseVendorStatus(std::string_view s) noexcept {
+  return lookup(kStatus, s);
+}
+std::optional<Confidence> parseConfidence(std::string_view s) noexcept {
+  return lookup(kConfidence, s);
+}
+std::optional<IndicatorKind> parseIndicatorKind(std::string_view s) noexcept {
+  return lookup(kKind, s);
+}
+std::optional<DomainMatch> parseDomainMatch(std::string_view s) noexcept {
+  return lookup(kMatch, s);
+}
+std::optional<Transport> parseTransport(std::string_view s) noexcept {
+  return lookup(kTransport, s);
+}
+std::optional<Role> parseRole(std::string_view s) noexcept {
+  return lookup(kRole, s);
+}
+
+const std::vector<std::string_view>& allRoleNames() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& [n, r] : kRole)
+      v.push_back(n);
+    return v;
+  }();
+  return names;
+}
+
+const Vendor* SignatureSet::findVendor(std::string_view id) const noexcept {
+  for (const auto& v : vendors_)
+    if (v.id == id)
+      return &v;
+  return nullptr;
+}
+
+} // namespace vw::signatures
