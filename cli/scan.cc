@@ -17,29 +17,14 @@
 
 #include "commands.h"
 #include "common.h"
+#include "pipeline.h"
 
 namespace vw::cli {
 namespace {
 
 struct ScanOptions {
   std::vector<std::string> inputs;
-  std::string signatures;
-  bool log_flows = false, log_dns = false, log_http = false, log_stats = false;
-  std::string summary;
-  bool table = false, no_table = false, quiet = false;
-  std::string home_net;
-  std::uint32_t max_flows = 262144;
-  double idle_timeout = 120, active_timeout = 3600;
-  bool ignore_vlan = false;
-  std::uint32_t dpi_packets = 32;
-  double dedup_window = 3600;
-  std::vector<std::string> eve_files;
-  std::vector<std::string> syslog_urls;
-  std::string syslog_format = "5424";
-  std::size_t syslog_queue = 10000;
-  int flush_timeout_ms = 5000;
-  std::string syslog_ca;
-  bool force_stdout = false;
+  PipelineOptions pipe;
 };
 
 /// Per-run input and decode counters.
@@ -121,81 +106,20 @@ nlohmann::ordered_json statsJson(const ReadStats& rs, const classify::Classifier
   return j;
 }
 
-int runScan(const ScanOptions& o) {
+int runScan(const ScanOptions& so) {
+  const PipelineOptions& o = so.pipe;
   // Configuration first: any error here is a usage error (exit 2) before any input is read.
-  classify::ClassifierConfig cfg;
-  if (!o.home_net.empty()) {
-    std::string err;
-    if (!classify::HomeNet::parse(o.home_net, cfg.home_net, err)) {
-      diag("--home-net: " + err);
-      return kExitUsage;
-    }
-  }
-  cfg.table.max_flows = o.max_flows;
-  cfg.table.idle_timeout = static_cast<TimeUs>(o.idle_timeout * 1e6);
-  cfg.table.active_timeout = static_cast<TimeUs>(o.active_timeout * 1e6);
-  cfg.use_vlan = !o.ignore_vlan;
-  cfg.dpi_packet_budget = o.dpi_packets;
-  cfg.dedup_window = static_cast<TimeUs>(o.dedup_window * 1e6);
-  cfg.log_dns = o.log_dns;
-  cfg.log_http = o.log_http;
-
-  const std::string sigdir = o.signatures.empty() ? defaultSignatureDir() : o.signatures;
-  auto matcher = loadMatcher(sigdir);
-  if (!matcher)
+  Pipeline pipe;
+  if (!buildPipeline(o, pipe))
     return kExitUsage;
-
-  std::vector<alerts::EventSinkPtr> sinks;
-  for (const auto& path : o.eve_files) {
-    std::string err;
-    auto s = alerts::makeFileSink(path, err);
-    if (!s) {
-      diag("--eve: " + err);
-      return kExitUsage;
-    }
-    sinks.push_back(std::move(s));
-  }
-  for (const auto& url : o.syslog_urls) {
-    alerts::SyslogOptions so;
-    std::string err;
-    auto target = alerts::parseSyslogUrl(url, &err);
-    if (!target) {
-      diag("--syslog: " + err);
-      return kExitUsage;
-    }
-    so.target = *target;
-    auto fmt = alerts::parseSyslogFormat(o.syslog_format);
-    if (!fmt) {
-      diag("--syslog-format: expected 5424 or cef, got '" + o.syslog_format + "'");
-      return kExitUsage;
-    }
-    so.format = *fmt;
-    so.queue_size = o.syslog_queue;
-    so.ca_file = o.syslog_ca;
-    auto s = alerts::makeSyslogSink(so, err);
-    if (!s) {
-      diag("--syslog: " + err);
-      return kExitUsage;
-    }
-    sinks.push_back(std::move(s));
-  }
-  if (sinks.empty() || o.force_stdout)
-    sinks.push_back(alerts::makeStdoutSink());
-  std::vector<alerts::EventSink*> outs;
-  for (auto& s : sinks)
-    outs.push_back(s.get());
-
+  auto& matcher = pipe.matcher;
+  auto& sinks = pipe.sinks;
+  auto& eve = *pipe.eve;
+  auto& classifier = *pipe.classifier;
   std::string err;
-  auto engine = classify::ndpi::makeNdpiEngine(err);
-  if (!engine) {
-    diag(err);
-    return kExitUsage;
-  }
-  alerts::EveRecordSink eve(alerts::EveOptions{o.log_flows}, matcher->sharedSet(), outs);
-  classify::Classifier classifier(cfg, *engine, matcher, eve);
 
   std::vector<std::string> expand_errors;
-  const auto files = capture::expandInputs(o.inputs, expand_errors);
+  const auto files = capture::expandInputs(so.inputs, expand_errors);
   ReadStats rs;
   int rc = kExitOk;
   for (const auto& e : expand_errors) {
@@ -257,7 +181,7 @@ int runScan(const ScanOptions& o) {
     alerts::SummaryMeta meta;
     meta.tool_version = VW_VERSION;
     meta.signature_version = matcher->set().info().version;
-    meta.inputs = o.inputs;
+    meta.inputs = so.inputs;
     meta.first_packet_us = rs.first_ts;
     meta.last_packet_us = rs.last_ts;
     meta.packets = rs.packets;
@@ -294,49 +218,7 @@ void addScanCommand(CLI::App& app, std::function<int()>& run) {
   CLI::App* c = app.add_subcommand("scan", "Classify pcap/pcapng files, directories or - (stdin)");
   c->add_option("inputs", o->inputs, "Capture files, directories (recursive) or - for stdin")
       ->required();
-  c->add_option("--signatures", o->signatures, "Signature directory (default: bundled set)");
-  c->add_flag("--log-flows", o->log_flows, "Write a 'flow' event per flow when it ends");
-  c->add_flag("--log-dns", o->log_dns, "Write a 'dns' event per DNS transaction");
-  c->add_flag("--log-http", o->log_http, "Write an 'http' event per HTTP request");
-  c->add_flag("--log-stats", o->log_stats, "Write a 'stats' event at the end");
-  c->add_option("--summary", o->summary, "Write the host ledger summary (JSON) to FILE");
-  c->add_flag("--table", o->table, "Print the per-host table to stderr (default on a terminal)");
-  c->add_flag("--no-table", o->no_table, "Never print the per-host table");
-  c->add_flag("-q,--quiet", o->quiet, "No statistics or table on stderr");
-  c->add_option("--home-net", o->home_net,
-                "Internal networks, CIDR,CIDR,... (default RFC 1918, 100.64/10, fc00::/7, "
-                "fe80::/10)");
-  c->add_option("--max-flows", o->max_flows, "Flow table capacity; the oldest idle flow is "
-                                             "evicted at the cap")
-      ->check(CLI::Range(1u, 100'000'000u))
-      ->capture_default_str();
-  c->add_option("--idle-timeout", o->idle_timeout, "Seconds without packets before a flow ends")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  c->add_option("--active-timeout", o->active_timeout,
-                "Seconds after which a long flow is split (0 = never)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  c->add_flag("--ignore-vlan", o->ignore_vlan, "Do not use VLAN ids in flow keys");
-  c->add_option("--dpi-packets", o->dpi_packets, "Packets per flow given to nDPI at most")
-      ->check(CLI::Range(1u, 1000u))
-      ->capture_default_str();
-  c->add_option("--dedup-window", o->dedup_window,
-                "Seconds within which a host x vendor alert is written once (0 = off)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  c->add_option("--eve", o->eve_files, "Append events to FILE (JSON lines)");
-  c->add_option("--syslog", o->syslog_urls, "Send events to udp://, tcp:// or tls://HOST:PORT");
-  c->add_option("--syslog-format", o->syslog_format, "5424 or cef")->capture_default_str();
-  c->add_option("--syslog-queue", o->syslog_queue, "Events queued per TCP/TLS syslog sink")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
-      ->capture_default_str();
-  c->add_option("--syslog-ca", o->syslog_ca, "CA file for tls:// syslog");
-  c->add_option("--flush-timeout", o->flush_timeout_ms, "Milliseconds to wait for sinks at exit")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  c->add_flag("--stdout", o->force_stdout, "Also write events to stdout when --eve/--syslog "
-                                           "are given");
+  addPipelineOptions(*c, o->pipe);
   c->footer("Examples:\n"
             "  vendorwatch scan --table pcaps/demo.pcap\n"
             "  vendorwatch scan --log-flows --log-dns captures/ | jq 'select(.event_type==\"vendor\")'\n"

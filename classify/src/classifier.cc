@@ -49,6 +49,7 @@ bool StreamBuf::append(std::uint32_t seq, std::span<const std::uint8_t> payload,
 
 namespace {
 
+constexpr std::size_t kHttpHeadMax = 8192; ///< bytes buffered for a split request head
 constexpr std::uint64_t kIdMask = (std::uint64_t{1} << 53) - 1; // exact in JSON doubles
 
 bool isHttpMethodStart(std::span<const std::uint8_t> p) {
@@ -60,6 +61,35 @@ bool isHttpMethodStart(std::span<const std::uint8_t> p) {
 }
 
 bool isDnsPort(std::uint16_t port) { return port == 53; }
+
+/// Client payload segments we look at for a late ClientHello before giving up on TLS.
+constexpr std::uint8_t kMaxClientPayloadsBeforeTls = 16;
+
+/// A TLS handshake record header: type 22, version 3.x.
+bool looksLikeTlsHandshake(std::span<const std::uint8_t> p) {
+  return p.size() >= 3 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 0x04;
+}
+
+/// Ports whose DNS-format traffic is not DNS for our purposes (mDNS, LLMNR, NetBIOS NS).
+bool isDnsLikeNonDnsPort(std::uint16_t port) {
+  return port == 5353 || port == 5355 || port == 137;
+}
+
+/// Strict plausibility test for DNS on an unusual UDP port (DNSCrypt certificate queries on
+/// 443, resolvers on odd ports): one question of class IN/ANY with a non-empty name, standard
+/// opcode, and a query without records or a response with answers that parse.
+bool plausibleDns(std::span<const std::uint8_t> payload) {
+  DnsMessage m;
+  if (parseDnsMessage(payload, m) != DnsParseStatus::Ok || !m.has_question || m.qdcount != 1 ||
+      m.opcode != 0 || m.qname.empty())
+    return false;
+  const std::uint16_t qclass = static_cast<std::uint16_t>(m.qclass & 0x7fff);
+  if (qclass != 1 && qclass != 255)
+    return false;
+  if (!m.is_response)
+    return m.ancount == 0 && m.nscount == 0 && m.arcount <= 1;
+  return true;
+}
 
 std::string sanName(const std::string& s) {
   // A wildcard SAN "*.example.com" names the zone example.com for matching purposes.
@@ -275,8 +305,16 @@ void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
         }
       }
     } else if (p.l4_proto == ipproto::kUdp) {
-      if ((isDnsPort(p.sport) || isDnsPort(p.dport)) || engine_.isDns({f.dpi_master, f.dpi_app, 0}))
+      const bool dns_port = isDnsPort(p.sport) || isDnsPort(p.dport);
+      const bool not_dns = isDnsLikeNonDnsPort(p.sport) || isDnsLikeNonDnsPort(p.dport);
+      if (!dns_port && !not_dns && !in.udp_dns && f.pkts[0] + f.pkts[1] <= 2 &&
+          plausibleDns(p.payload))
+        in.udp_dns = true;
+      if (dns_port || in.udp_dns ||
+          (!not_dns && engine_.isDns({f.dpi_master, f.dpi_app, 0})))
         dnsPayload(f, p.payload, p, d);
+      else if (d == kToServer && isHttpMethodStart(p.payload))
+        httpRequest(f, p); // SSDP and other HTTP over UDP
       else if (d == kToServer && !in.quic_done)
         quicPayload(f, p);
     }
@@ -332,7 +370,7 @@ void Classifier::maybeFinishInspect(FlowEntry& f) {
     if (!tls_over)
       return;
   } else if (f.key.proto == ipproto::kUdp) {
-    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) ||
+    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) || in.udp_dns ||
                      engine_.isDns({f.dpi_master, f.dpi_app, 0});
     if (dns)
       return;
@@ -346,24 +384,27 @@ void Classifier::maybeFinishInspect(FlowEntry& f) {
 
 void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
   FlowInspect& in = *f.inspect;
+  // A request head that started in an earlier segment.
+  if (!in.http_buf.data.empty()) {
+    httpRequest(f, p);
+    return;
+  }
   if (in.tls == TlsState::Waiting) {
-    if (p.payload[0] == 0x16) {
+    // The ClientHello may follow plaintext: STARTTLS (SMTP, POP3, IMAP), RDP's X.224 exchange,
+    // a SOCKS handshake, or a CONNECT through a proxy.
+    if (looksLikeTlsHandshake(p.payload)) {
       in.tls = TlsState::Collecting;
       in.tls_buf.reset();
-    } else if (isHttpMethodStart(p.payload)) {
-      httpRequest(f, p);
-      if (f.inspect && !f.inspect->connect_seen)
-        in.tls = TlsState::NotTls;
-      return;
-    } else {
+    } else if (++in.client_payloads > kMaxClientPayloadsBeforeTls) {
       in.tls = TlsState::NotTls;
     }
   }
   if (in.tls == TlsState::Collecting) {
     tlsClientHello(f, p);
-  } else if (f.facts && f.facts->http && isHttpMethodStart(p.payload)) {
-    httpRequest(f, p);
+    return;
   }
+  if (isHttpMethodStart(p.payload))
+    httpRequest(f, p);
 }
 
 void Classifier::tcpServerPayload(FlowEntry&, const DecodedPacket&) {
@@ -409,8 +450,29 @@ void Classifier::tlsClientHello(FlowEntry& f, const DecodedPacket& p) {
 
 void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
   HttpRequestInfo info;
-  if (parseHttpRequestHead(p.payload, info) != HttpParseStatus::Ok)
+  std::span<const std::uint8_t> head = p.payload;
+  StreamBuf* buf = f.inspect ? &f.inspect->http_buf : nullptr;
+  const bool tcp = p.l4_proto == ipproto::kTcp;
+  if (buf != nullptr && !buf->data.empty()) {
+    if (!buf->append(p.tcp_seq, p.payload, kHttpHeadMax))
+      return; // a gap: wait for the missing segment
+    head = buf->data;
+  }
+  if (parseHttpRequestHead(head, info) != HttpParseStatus::Ok) {
+    if (buf != nullptr && !buf->data.empty() && (buf->overflow || head.size() >= kHttpHeadMax))
+      buf->reset();
     return;
+  }
+  if (!info.complete && tcp && buf != nullptr && !buf->overflow && head.size() < kHttpHeadMax) {
+    // The head continues in the next segment (e.g. a User-Agent split over two packets).
+    if (buf->data.empty())
+      buf->append(p.tcp_seq, p.payload, kHttpHeadMax);
+    return;
+  }
+  if (buf != nullptr) {
+    buf->reset();
+    buf->data.shrink_to_fit();
+  }
   ++stats_.http_requests;
   FlowFacts& fx = facts(f);
   if (!fx.http)

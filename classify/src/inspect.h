@@ -45,6 +45,9 @@ struct FlowInspect {
   TlsState tls = TlsState::Waiting;
   StreamBuf tls_buf;              ///< client stream for the ClientHello
   bool connect_seen = false;      ///< a CONNECT request was seen: expect a tunnel
+  std::uint8_t client_payloads = 0; ///< client payload segments seen while waiting for TLS
+  StreamBuf http_buf;             ///< an HTTP request head split over segments
+  bool udp_dns = false;           ///< a UDP flow on another port recognised as DNS
   std::unique_ptr<QuicInitialAssembler> quic;
   bool quic_done = false;
   StreamBuf dns_tcp[2];           ///< DNS over TCP, per direction

@@ -13,6 +13,8 @@ Names are compared lowercased with one trailing dot removed. Agreement is
 usage: tshark_agreement.py VENDORWATCH SHARED_DIR [REPORT_FILE]
 """
 import collections
+import concurrent.futures
+import re
 import os
 import shutil
 import subprocess
@@ -23,11 +25,34 @@ from vwtest import corpus, run_vw, skip
 THRESHOLD = 0.99
 
 
-def norm(name):
-    name = name.strip()
+OCTAL = re.compile(r"\\([0-7]{3})")
+
+
+def norm(name, from_tshark=False):
+    """Comparable form of a name. tshark prints non-printable label bytes as octal escapes
+    (\\004) and vendorwatch's JSON carries them as characters, and the two replace invalid
+    UTF-8 differently; so both sides render control bytes as \\xNN and any run of non-ASCII
+    characters as one '?'. The name itself is what is compared, not its rendering."""
+    if from_tshark:
+        name = OCTAL.sub(lambda m: chr(int(m.group(1), 8)), name)
     if name.endswith("."):
         name = name[:-1]
-    return name.lower()
+    out = []
+    for ch in name.lower():
+        o = ord(ch)
+        if o < 0x20 or o == 0x7f:
+            out.append("\\x%02x" % o)
+        elif o >= 0x80:
+            if not out or out[-1] != "?":
+                out.append("?")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def placeholder(name):
+    # tshark's stand-ins for undecodable names, e.g. <Root>, <name too long>.
+    return name.startswith("<") and name.endswith(">")
 
 
 def tshark_names(path):
@@ -48,11 +73,11 @@ def tshark_names(path):
             kind = "quic.sni" if "quic" in plist else "tls.sni"
             for s in sni.split("\x1f"):
                 if s:
-                    names.add((kind, norm(s)))
+                    names.add((kind, norm(s, True)))
         if qname and "dns" in plist and "mdns" not in plist and "llmnr" not in plist:
             for q in qname.split("\x1f"):
-                if q and q != "<Root>":
-                    names.add(("dns.query", norm(q)))
+                if q and not placeholder(q):
+                    names.add(("dns.query", norm(q, True)))
         if host and method:
             for h in host.split("\x1f"):
                 if h:
@@ -62,7 +87,7 @@ def tshark_names(path):
                         hh = hh[1:hh.find("]")] if "]" in hh else hh
                     elif hh.count(":") == 1:
                         hh = hh.split(":")[0]
-                    names.add(("http.host", norm(hh)))
+                    names.add(("http.host", norm(hh, True)))
     return names
 
 
@@ -99,9 +124,12 @@ def main():
     per_kind = collections.Counter()
     per_kind_union = collections.Counter()
     diffs = []
-    for f in files:
-        theirs = tshark_names(f)
-        rc, ours = our_names(vw, f)
+    def both_sides(f):
+        return f, tshark_names(f), our_names(vw, f)[1]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(both_sides, files))
+    for f, theirs, ours in results:
         both = ours & theirs
         inter += len(both)
         union += len(ours | theirs)

@@ -1,0 +1,58 @@
+#pragma once
+// The classification pipeline shared by `scan` and `live`: options, their CLI flags, and the
+// objects built from them (signatures, DPI engine, classifier, event sinks).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <vw/alerts/eve.h>
+#include <vw/alerts/event.h>
+#include <vw/classify/classifier.h>
+#include <vw/classify/dpi_engine.h>
+#include <vw/signatures/matcher.h>
+
+namespace vw::cli {
+
+struct PipelineOptions {
+  std::string signatures;
+  bool log_flows = false, log_dns = false, log_http = false, log_stats = false;
+  std::string summary;
+  bool table = false, no_table = false, quiet = false;
+  std::string home_net;
+  std::uint32_t max_flows = 262144;
+  double idle_timeout = 120, active_timeout = 3600;
+  bool ignore_vlan = false;
+  std::uint32_t dpi_packets = 32;
+  double dedup_window = 3600;
+  std::vector<std::string> eve_files;
+  std::vector<std::string> syslog_urls;
+  std::string syslog_format = "5424";
+  std::size_t syslog_queue = 10000;
+  int flush_timeout_ms = 5000;
+  std::string syslog_ca;
+  bool force_stdout = false;
+};
+
+/// Registers the shared flags on a command.
+void addPipelineOptions(CLI::App& cmd, PipelineOptions& o);
+
+/// Everything one run needs. Members are declared in dependency order (destroyed in reverse).
+struct Pipeline {
+  std::shared_ptr<const signatures::Matcher> matcher;
+  std::vector<alerts::EventSinkPtr> sinks;
+  classify::DpiEnginePtr engine;
+  std::unique_ptr<alerts::EveRecordSink> eve;
+  std::unique_ptr<classify::Classifier> classifier;
+};
+
+/// Validates the options and builds the pipeline. On any error prints it to stderr and returns
+/// false (the caller exits with kExitUsage).
+bool buildPipeline(const PipelineOptions& o, Pipeline& out);
+
+/// Builds the classifier configuration from the options; false + message on a bad value.
+bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg, std::string& err);
+
+} // namespace vw::cli
