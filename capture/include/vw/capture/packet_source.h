@@ -14,11 +14,11 @@ namespace vw::capture {
 
 /// Result of PacketSource::next().
 enum class SourceStatus : std::uint8_t {
-  Packet,   ///< `out` holds a packet
-  Timeout,  ///< live only: nothing arrived within the read timeout
-  Eof,      ///< clean end of input
-  Truncated,///< input ended in the middle of a record: packets before the cut were delivered
-  Error     ///< read error; see error()
+  Packet,    ///< `out` holds a packet
+  Timeout,   ///< live only: nothing arrived within the read timeout
+  Eof,       ///< clean end of input
+  Truncated, ///< input ended in the middle of a record: packets before the cut were delivered
+  Error      ///< read error or corrupt record (packets before it were delivered); see error()
 };
 
 /// A stream of packets. Not thread-safe; one consumer.
@@ -26,13 +26,15 @@ class PacketSource {
 public:
   virtual ~PacketSource() = default;
   /// Reads the next packet. The returned view is valid until the next call to next() or the
-  /// destruction of the source.
+  /// destruction of the source. Once Eof, Truncated or Error is returned, every later call
+  /// returns the same status.
   virtual SourceStatus next(PacketView& out) = 0;
   /// Human-readable description of the last error or truncation (file name + libpcap text).
   virtual const std::string& error() const = 0;
   /// Name of the input (path, "-" for stdin, interface name).
   virtual const std::string& name() const = 0;
-  /// LINKTYPE_* of the source.
+  /// LINKTYPE_* of the source. (libpcap reports DLT_RAW, 12 or 14, for LINKTYPE_RAW files;
+  /// the pcap sources map it back to 101.)
   virtual std::uint32_t linkType() const = 0;
   /// Bytes of the input consumed so far and in total (0 when unknown, e.g. stdin), for progress.
   virtual std::uint64_t bytesRead() const { return 0; }

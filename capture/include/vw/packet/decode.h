@@ -15,30 +15,30 @@ namespace vw {
 /// The outcome of decoding one packet. Everything except `Ok` is a counted outcome; the
 /// `Ok*` values carry a usable DecodedPacket, the rest do not.
 enum class DecodeStatus : std::uint8_t {
-  Ok,                 ///< IP packet decoded down to L4 (TCP/UDP/ICMP or another IP protocol)
-  OkFragment,         ///< a non-first IP fragment: addresses known, no ports, payload unusable
-  NonIp,              ///< a valid frame that carries no IP (ARP, LLDP, STP, ...)
-  TruncatedLink,      ///< shorter than its link-layer header
-  TruncatedVlan,      ///< 802.1Q/802.1ad tag cut off
-  TruncatedMpls,      ///< MPLS label stack cut off
-  TruncatedPppoe,     ///< PPPoE header cut off
-  TruncatedPpp,       ///< PPP header cut off
-  TruncatedIpv4,      ///< shorter than the IPv4 header or its IHL
-  BadIpv4Header,      ///< IHL < 5 or total length < header length
-  TruncatedIpv6,      ///< shorter than the 40-byte IPv6 header
-  TruncatedIpv6Ext,   ///< an IPv6 extension header cut off
-  BadIpVersion,       ///< version nibble is neither 4 nor 6
-  TruncatedTcp,       ///< TCP header (or its data offset) cut off
-  BadTcpHeader,       ///< TCP data offset < 5
-  TruncatedUdp,       ///< UDP header cut off
-  TruncatedIcmp,      ///< ICMP header cut off
-  TruncatedGre,       ///< GRE header cut off
-  TruncatedErspan,    ///< ERSPAN header cut off
-  TruncatedVxlan,     ///< VXLAN header cut off
-  UnsupportedLinktype,///< link type we do not decode
-  UnsupportedGre,     ///< GRE carrying a protocol we do not decode
-  TunnelTooDeep,      ///< more nested encapsulations than we follow
-  Count_              ///< number of values (not an outcome)
+  Ok,                  ///< IP packet decoded down to L4 (TCP/UDP/ICMP or another IP protocol)
+  OkFragment,          ///< a non-first IP fragment: addresses known, no ports, payload unusable
+  NonIp,               ///< a valid frame that carries no IP (ARP, LLDP, STP, ...)
+  TruncatedLink,       ///< shorter than its link-layer header
+  TruncatedVlan,       ///< 802.1Q/802.1ad tag cut off
+  TruncatedMpls,       ///< MPLS label stack cut off, or nothing after its bottom
+  TruncatedPppoe,      ///< PPPoE header cut off
+  TruncatedPpp,        ///< PPP header cut off
+  TruncatedIpv4,       ///< shorter than the IPv4 header or its IHL
+  BadIpv4Header,       ///< IHL < 5 or 0 < total length < header length
+  TruncatedIpv6,       ///< shorter than the 40-byte IPv6 header
+  TruncatedIpv6Ext,    ///< an IPv6 extension header cut off
+  BadIpVersion,        ///< version nibble is neither 4 nor 6
+  TruncatedTcp,        ///< TCP header (or its data offset) cut off
+  BadTcpHeader,        ///< TCP data offset < 5
+  TruncatedUdp,        ///< UDP header cut off
+  TruncatedIcmp,       ///< ICMP header cut off
+  TruncatedGre,        ///< GRE header cut off
+  TruncatedErspan,     ///< ERSPAN header cut off
+  TruncatedVxlan,      ///< VXLAN header cut off
+  UnsupportedLinktype, ///< link type we do not decode
+  UnsupportedGre,      ///< GRE carrying a protocol we do not decode
+  TunnelTooDeep,       ///< more nested encapsulations than we follow
+  Count_               ///< number of values (not an outcome)
 };
 
 /// snake_case reason name of a status, e.g. "truncated_ipv4". Stable: used in stats output.
@@ -77,9 +77,11 @@ struct DecodedPacket {
   std::uint32_t link_type = 0;
 
   // Layer 2 metadata.
-  std::array<std::uint16_t, 2> vlan{}; ///< outer first; 12-bit VLAN ids
-  std::uint8_t vlan_count = 0;         ///< 0, 1 or 2 (QinQ); deeper tags are skipped
-  std::uint8_t mpls_labels = 0;        ///< number of MPLS labels popped
+  /// 12-bit VLAN ids in the order met, outer first. Tags of a frame inside a tunnel (ERSPAN,
+  /// VXLAN, GRE bridging) count too, after the outer frame's tags.
+  std::array<std::uint16_t, 2> vlan{};
+  std::uint8_t vlan_count = 0;  ///< 0, 1 or 2 (QinQ); deeper tags are skipped
+  std::uint8_t mpls_labels = 0; ///< number of MPLS labels popped (all stacks, saturates at 255)
 
   // Outermost tunnel, if the packet was encapsulated (GRE/ERSPAN/VXLAN/IP-in-IP).
   TunnelKind tunnel = TunnelKind::None;
@@ -101,14 +103,24 @@ struct DecodedPacket {
   std::uint8_t tcp_flags = 0;
   std::uint32_t tcp_seq = 0;
   std::uint32_t tcp_ack = 0;
-  /// L4 payload: clipped to both the captured bytes and the IP length (no Ethernet padding).
+  /// L4 payload: clipped to both the captured bytes and the IP length (no Ethernet padding),
+  /// and for UDP to the UDP length. TCP/UDP: after the header and options; ICMP/ICMPv6: after
+  /// type, code and checksum; other protocols (ESP, SCTP, ...): everything after the IP
+  /// headers. Empty for OkFragment (a non-first fragment's data is not usable).
   std::span<const std::uint8_t> payload{};
-  /// The innermost IP header start and captured length (for DPI engines that want L3 bytes).
+  /// The innermost IP packet from its header on, clipped like `payload` to
+  /// min(captured, ip_len) (for DPI engines that want L3 bytes).
   std::span<const std::uint8_t> l3{};
 };
 
 /// Decodes one packet. Never throws, never allocates; malformed input yields a status.
 /// On a usable status `out` is filled; otherwise its contents are unspecified.
+///
+/// At most 4 encapsulations are peeled (tunnels and MPLS Ethernet pseudowires together); a
+/// fifth gives TunnelTooDeep. Tunnels inside IP fragments are not followed: the outer packet is
+/// reported with the tunnel protocol as `l4_proto`. UDP to port 4789 is VXLAN only when the
+/// VXLAN I flag is set. An IPv4 total length of 0 (segmentation offload) and an IPv6 payload
+/// length of 0 with a next header other than 59 (jumbogram) take the captured length.
 DecodeStatus decodePacket(const PacketView& pkt, DecodedPacket& out);
 
 } // namespace vw
