@@ -1,6 +1,9 @@
 // Expansion of command-line inputs into the list of capture files to read (control path).
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -12,7 +15,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Regular files below `dir`, recursively, sorted byte-wise. Unreadable subdirectories are
+/// True if the file starts with a pcap (either byte order, micro or nanosecond) or pcapng
+/// magic number. Used to skip README, truth and script files found in directories; files named
+/// on the command line are always handed to libpcap, which then reports what is wrong.
+bool hasCaptureMagic(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::array<unsigned char, 4> m{};
+  if (!in.read(reinterpret_cast<char*>(m.data()), 4))
+    return false;
+  const std::uint32_t be = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
+                           (std::uint32_t{m[2]} << 8) | m[3];
+  return be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d || be == 0x4d3cb2a1 ||
+         be == 0x0a0d0d0a;
+}
+
+/// Capture files below `dir`, recursively, sorted byte-wise. Unreadable subdirectories are
 /// reported in `errors` and skipped.
 void walkDirectory(const std::string& dir, std::vector<std::string>& out,
                    std::vector<std::string>& errors) {
@@ -29,7 +46,7 @@ void walkDirectory(const std::string& dir, std::vector<std::string>& out,
       break;
     }
     std::error_code type_ec;
-    if (it->is_regular_file(type_ec)) // follows symlinks
+    if (it->is_regular_file(type_ec) && hasCaptureMagic(it->path())) // follows symlinks
       found.push_back(it->path().string());
   }
   // std::string compares char_traits<char>, i.e. as unsigned bytes: locale-independent order.

@@ -20,9 +20,10 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
+/// Creates a file that starts with the pcap magic number (directories only yield such files).
 void touch(const fs::path& p) {
   fs::create_directories(p.parent_path());
-  std::ofstream(p) << "x";
+  std::ofstream(p, std::ios::binary) << "\xd4\xc3\xb2\xa1";
 }
 } // namespace
 
@@ -61,5 +62,19 @@ TEST_CASE("Inputs keep their command-line order and missing paths are reported")
 TEST_CASE("An empty input list expands to nothing") {
   std::vector<std::string> errors;
   CHECK(expandInputs({}, errors).empty());
+  CHECK(errors.empty());
+}
+
+TEST_CASE("Directories skip files that are not captures; named files are always kept") {
+  const fs::path d = scratch("inputs_magic");
+  touch(d / "a.pcap");
+  std::ofstream(d / "README.md") << "# not a capture";
+  std::ofstream(d / "x.truth.json") << "{}";
+  std::ofstream(d / "ng.pcapng", std::ios::binary) << "\x0a\x0d\x0d\x0a";
+  std::vector<std::string> errors;
+  const auto got = expandInputs({d.string(), (d / "README.md").string()}, errors);
+  const std::vector<std::string> want{(d / "a.pcap").string(), (d / "ng.pcapng").string(),
+                                      (d / "README.md").string()};
+  CHECK(got == want);
   CHECK(errors.empty());
 }

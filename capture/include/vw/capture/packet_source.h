@@ -48,7 +48,8 @@ using PacketSourcePtr = std::unique_ptr<PacketSource>;
 PacketSourcePtr openPcapFile(const std::string& path, std::string& error);
 
 /// Expands command-line inputs: files stay as given, directories are walked recursively and
-/// their regular files returned in sorted (byte-wise) order, "-" stays "-". Paths that do not
+/// their regular files that start with a pcap or pcapng magic number returned in sorted (byte-wise)
+/// order (other files such as READMEs are skipped), "-" stays "-". Paths that do not
 /// exist are reported in `errors` ("PATH: No such file or directory") and skipped.
 std::vector<std::string> expandInputs(const std::vector<std::string>& inputs,
                                       std::vector<std::string>& errors);
