@@ -51,6 +51,8 @@ std::string_view decodeStatusName(DecodeStatus s) {
     return "truncated_gre";
   case DecodeStatus::TruncatedErspan:
     return "truncated_erspan";
+  case DecodeStatus::TruncatedGtp:
+    return "truncated_gtp";
   case DecodeStatus::TruncatedVxlan:
     return "truncated_vxlan";
   case DecodeStatus::UnsupportedLinktype:
@@ -110,6 +112,7 @@ constexpr std::uint8_t kShim6 = 140;
 } // namespace ipnum
 
 constexpr std::uint16_t kVxlanPort = 4789;
+constexpr std::uint16_t kGtpUPort = 2152; ///< GTP-U (3GPP TS 29.281), mobile core span ports
 
 /// BSD AF_INET6 values: NetBSD/OpenBSD/BSD/OS (24), FreeBSD (28), Darwin (30).
 constexpr bool isBsdAfInet6(std::uint32_t af) {
@@ -561,6 +564,8 @@ private:
       ByteReader body = ulen >= 8 ? clipped(r, ulen - 8u) : r;
       if (out_.dport == kVxlanPort && !out_.fragment)
         return vxlan(body);
+      if ((out_.dport == kGtpUPort || out_.sport == kGtpUPort) && !out_.fragment)
+        return gtpu(body);
       out_.payload = body.rest();
       return DecodeStatus::Ok;
     }
@@ -608,6 +613,42 @@ private:
     if (!enterTunnel(TunnelKind::Vxlan))
       return DecodeStatus::TunnelTooDeep;
     return ethernet(r);
+  }
+
+  /// GTPv1-U (3GPP TS 29.281 section 5): a G-PDU carries a user IP packet. Other message
+  /// types (echo, error indication, end marker) stay an ordinary UDP datagram.
+  DecodeStatus gtpu(ByteReader r) {
+    std::uint8_t flags = 0, type = 0;
+    if (!r.peekU8(0, flags) || !r.peekU8(1, type) || !r.canRead(8))
+      return DecodeStatus::TruncatedGtp;
+    if ((flags >> 5) != 1 || (flags & 0x10u) == 0 || type != 0xff) {
+      out_.payload = r.rest();
+      return DecodeStatus::Ok;
+    }
+    std::uint16_t len = 0;
+    r.skip(2);
+    r.u16(len);
+    r.skip(4); // TEID
+    ByteReader body = clipped(r, len);
+    if ((flags & 0x07u) != 0) {
+      // Sequence number (2), N-PDU number (1), next extension header type (1).
+      std::uint8_t next = 0;
+      if (!body.skip(3) || !body.u8(next))
+        return DecodeStatus::TruncatedGtp;
+      for (int i = 0; next != 0 && i < 8; ++i) {
+        // Extension header: length in 4-octet units (including the length and next-type
+        // octets), content, next extension header type.
+        std::uint8_t units = 0;
+        if (!body.u8(units) || units == 0 || !body.skip(std::size_t{units} * 4 - 2) ||
+            !body.u8(next))
+          return DecodeStatus::TruncatedGtp;
+      }
+      if (next != 0)
+        return DecodeStatus::TruncatedGtp;
+    }
+    if (!enterTunnel(TunnelKind::GtpU))
+      return DecodeStatus::TunnelTooDeep;
+    return ipAny(body, DecodeStatus::TruncatedGtp);
   }
 
   DecodeStatus gre(ByteReader r) {

@@ -1,9 +1,9 @@
 // Live libpcap capture (see live_source.h). Only capture/ includes <pcap.h>.
-#include <vw/capture/live_source.h>
-
 #include <string>
 
 #include <pcap/pcap.h>
+
+#include <vw/capture/live_source.h>
 
 namespace vw::capture {
 
@@ -73,11 +73,10 @@ std::unique_ptr<LiveSource> LiveSource::open(const LiveOptions& opt, std::string
   const int rc = pcap_activate(p);
   if (rc < 0) {
     // PCAP_ERROR_PERM_DENIED etc.: pcap_geterr holds the detail, pcap_statustostr the class.
-    std::string msg = pcap_geterr(p);
-    if (msg.empty())
-      msg = pcap_statustostr(rc);
-    else if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_NO_SUCH_DEVICE)
-      msg = std::string(pcap_statustostr(rc)) + " (" + msg + ")";
+    const std::string detail = pcap_geterr(p);
+    std::string msg = pcap_statustostr(rc);
+    if (!detail.empty() && detail != msg)
+      msg += " (" + detail + ")";
     if (rc == PCAP_ERROR_PERM_DENIED)
       msg += "; run as root or grant CAP_NET_RAW,CAP_NET_ADMIN";
     return fail(msg);
@@ -100,14 +99,15 @@ std::unique_ptr<LiveSource> LiveSource::open(const LiveOptions& opt, std::string
   return std::unique_ptr<LiveSource>(new LiveSource(std::move(impl), ifc, lt));
 }
 
-int LiveSource::selectableFd() const noexcept { return pcap_get_selectable_fd(impl_->pcap); }
+int LiveSource::selectableFd() const noexcept {
+  return pcap_get_selectable_fd(impl_->pcap);
+}
 
 int LiveSource::dispatch(int max, LivePacketFn fn, void* ctx) {
   impl_->fn = fn;
   impl_->ctx = ctx;
-  const int n =
-      pcap_dispatch(impl_->pcap, max <= 0 ? -1 : max, &Impl::onPacket,
-                    reinterpret_cast<u_char*>(impl_.get()));
+  const int n = pcap_dispatch(impl_->pcap, max <= 0 ? -1 : max, &Impl::onPacket,
+                              reinterpret_cast<u_char*>(impl_.get()));
   if (n == PCAP_ERROR_BREAK)
     return 0;
   if (n < 0) {

@@ -968,3 +968,42 @@ TEST_CASE("Every decode status has a distinct snake_case name") {
   CHECK(decodeUsable(DecodeStatus::OkFragment));
   CHECK_FALSE(decodeUsable(DecodeStatus::NonIp));
 }
+
+TEST_CASE("GTP-U G-PDU on UDP port 2152 carries the user's IP packet") {
+  DecodedPacket d;
+  SECTION("plain 8-byte header") {
+    const Bytes user = ipv4Tcp();
+    Bytes gtp = hex("30 ff");
+    put16(gtp, static_cast<unsigned>(user.size()));
+    put32(gtp, 0x11223344);
+    const Bytes inner = gtp + user;
+    const Bytes f = outer4(ipproto::kUdp, udp(2152, 2152, inner.size()) + inner);
+    REQUIRE(decodeBytes(linktype::kEthernet, f, d) == DecodeStatus::Ok);
+    checkOuter4(d, TunnelKind::GtpU);
+    checkIpv4Tcp(d);
+  }
+  SECTION("sequence number and a PDU session container extension header") {
+    const Bytes user = ipv4Tcp();
+    Bytes gtp = hex("34 ff");
+    put16(gtp, static_cast<unsigned>(user.size() + 4 + 4));
+    put32(gtp, 0x11223344);
+    gtp = gtp + hex("00 00 00 85") + hex("01 00 01 00"); // seq, npdu, next=0x85; ext len 1, next 0
+    const Bytes inner = gtp + user;
+    const Bytes f = outer4(ipproto::kUdp, udp(40000, 2152, inner.size()) + inner);
+    REQUIRE(decodeBytes(linktype::kEthernet, f, d) == DecodeStatus::Ok);
+    checkOuter4(d, TunnelKind::GtpU);
+    checkIpv4Tcp(d);
+  }
+  SECTION("an echo request stays plain UDP") {
+    Bytes gtp = hex("32 01 00 04 00 00 00 00 00 01 00 00");
+    const Bytes f = outer4(ipproto::kUdp, udp(2152, 2152, gtp.size()) + gtp);
+    REQUIRE(decodeBytes(linktype::kEthernet, f, d) == DecodeStatus::Ok);
+    CHECK(d.tunnel == TunnelKind::None);
+    CHECK(d.dport == 2152);
+  }
+  SECTION("a cut extension header is truncated_gtp") {
+    Bytes gtp = hex("34 ff 00 10 11 22 33 44 00 00 00 85 05");
+    const Bytes f = outer4(ipproto::kUdp, udp(2152, 2152, gtp.size()) + gtp);
+    CHECK(decodeBytes(linktype::kEthernet, f, d) == DecodeStatus::TruncatedGtp);
+  }
+}

@@ -15,12 +15,12 @@ namespace vw::capture {
 
 /// How to open one interface.
 struct LiveOptions {
-  std::string interface;      ///< e.g. "eth0"
-  std::string bpf;            ///< BPF filter expression; empty = everything
-  int snaplen = 262144;       ///< bytes captured per packet at most
-  int buffer_mb = 32;         ///< kernel ring buffer size in MiB
-  bool promisc = true;        ///< promiscuous mode (a span port needs it)
-  bool immediate = true;      ///< deliver packets as they arrive (no block timeout batching)
+  std::string interface; ///< e.g. "eth0"
+  std::string bpf;       ///< BPF filter expression; empty = everything
+  int snaplen = 262144;  ///< bytes captured per packet at most
+  int buffer_mb = 32;    ///< kernel ring buffer size in MiB
+  bool promisc = true;   ///< promiscuous mode (a span port needs it)
+  bool immediate = true; ///< deliver packets as they arrive (no block timeout batching)
 };
 
 /// libpcap's counters for one handle, widened to 64 bits (the kernel counters are 32-bit and

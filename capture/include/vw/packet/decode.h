@@ -35,6 +35,7 @@ enum class DecodeStatus : std::uint8_t {
   TruncatedGre,        ///< GRE header cut off
   TruncatedErspan,     ///< ERSPAN header cut off
   TruncatedVxlan,      ///< VXLAN header cut off
+  TruncatedGtp,        ///< GTP-U header (or its extension headers) cut off
   UnsupportedLinktype, ///< link type we do not decode
   UnsupportedGre,      ///< GRE carrying a protocol we do not decode
   TunnelTooDeep,       ///< more nested encapsulations than we follow
@@ -50,7 +51,7 @@ inline bool decodeUsable(DecodeStatus s) {
 }
 
 /// Kind of the outermost tunnel that was peeled off to reach the inner packet.
-enum class TunnelKind : std::uint8_t { None, Gre, Erspan, Vxlan, IpInIp };
+enum class TunnelKind : std::uint8_t { None, Gre, Erspan, Vxlan, IpInIp, GtpU };
 
 /// IP protocol numbers we treat specially.
 namespace ipproto {
