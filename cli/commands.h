@@ -12,5 +12,11 @@ namespace vw::cli {
 void addScanCommand(CLI::App& app, std::function<int()>& run);
 /// Adds `signatures check|list|explain`.
 void addSignaturesCommand(CLI::App& app, std::function<int()>& run);
+/// Adds `export` under the `signatures` subcommand (export_cmd.cc).
+void addSignaturesExportCommand(CLI::App& signatures, std::function<int()>& run);
+/// Adds `report` (merge of scan summaries into HTML/CSV/JSON; report_cmd.cc).
+void addReportCommand(CLI::App& app, std::function<int()>& run);
+/// Adds `live` (capture on interfaces; see docs/live.md).
+void addLiveCommand(CLI::App& app, std::function<int()>& run);
 
 } // namespace vw::cli

@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <vw/signatures/loader.h>
+
 #include "commands.h"
 #include "common.h"
 
@@ -14,15 +16,28 @@ int main(int argc, char** argv) {
                "Passive classifier for pcap files and span ports (nDPI + vendor signatures).",
                "vendorwatch"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("vendorwatch ") + VW_VERSION);
+  // --version also names the signature set the commands would use (still works without one).
+  app.set_version_flag("--version", std::function<std::string()>([] {
+    const std::string dir = defaultSignatureDir();
+    const auto r = vw::signatures::loadSignatureDir(dir);
+    std::string sig = r.ok() ? "signature set " + r.set->info().version + " (" +
+                                   r.set->info().date + ", " + dir + ")"
+                             : "signature set: not loadable from " + dir;
+    return std::string("vendorwatch ") + VW_VERSION + "\n" + sig;
+  }));
   app.footer("Examples:\n"
              "  vendorwatch scan --table pcaps/demo.pcap\n"
              "  vendorwatch scan --log-flows --summary out.json captures/\n"
              "  vendorwatch signatures explain ts01-b.cloudsink.net\n"
+             "  vendorwatch report --html report.html site-a.json site-b.json\n"
+             "  vendorwatch signatures export --format suricata > vendorwatch.rules\n"
+             "See also: man vendorwatch.\n"
              "Exit codes: 0 ok, 1 an input could not be read, 2 bad usage or configuration.");
   std::function<int()> run;
   addScanCommand(app, run);
   addSignaturesCommand(app, run);
+  addReportCommand(app, run);
+  addLiveCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -39,13 +39,22 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
                "Seconds within which a host x vendor alert is written once (0 = off)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  c.add_option("--eve", o.eve_files, "Append events to FILE (JSON lines)");
-  c.add_option("--syslog", o.syslog_urls, "Send events to udp://, tcp:// or tls://HOST:PORT");
+  c.add_option("--eve", o.eve_files, "Append events to FILE (JSON lines); repeatable")
+      ->allow_extra_args(false);
+  c.add_option("--syslog", o.syslog_urls,
+               "Send events to udp://, tcp:// or tls://HOST:PORT; repeatable")
+      ->allow_extra_args(false);
   c.add_option("--syslog-format", o.syslog_format, "5424 or cef")->capture_default_str();
   c.add_option("--syslog-queue", o.syslog_queue, "Events queued per TCP/TLS syslog sink")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
       ->capture_default_str();
-  c.add_option("--syslog-ca", o.syslog_ca, "CA file for tls:// syslog");
+  c.add_option("--syslog-ca", o.syslog_ca, "TLS: PEM CA bundle of the collector (default: system)");
+  c.add_option("--syslog-cert", o.syslog_cert, "TLS: client certificate (PEM)");
+  c.add_option("--syslog-key", o.syslog_key, "TLS: client key (PEM; default: the cert file)");
+  c.add_option("--syslog-tls-name", o.syslog_tls_name, "TLS: name to verify instead of the host");
+  c.add_flag("--syslog-no-verify", o.syslog_no_verify, "TLS: do not verify the collector (tests)");
+  c.add_option("--syslog-facility", o.syslog_facility, "Syslog facility name or 0..23")
+      ->capture_default_str();
   c.add_option("--flush-timeout", o.flush_timeout_ms, "Milliseconds to wait for sinks at exit")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
@@ -108,6 +117,16 @@ bool buildPipeline(const PipelineOptions& o, Pipeline& p) {
     so.format = *fmt;
     so.queue_size = o.syslog_queue;
     so.ca_file = o.syslog_ca;
+    so.cert_file = o.syslog_cert;
+    so.key_file = o.syslog_key;
+    so.tls_name = o.syslog_tls_name;
+    so.verify_peer = !o.syslog_no_verify;
+    const auto facility = alerts::parseSyslogFacility(o.syslog_facility);
+    if (!facility) {
+      diag("--syslog-facility: unknown facility '" + o.syslog_facility + "'");
+      return false;
+    }
+    so.encode.facility = *facility;
     auto s = alerts::makeSyslogSink(so, err);
     if (!s) {
       diag("--syslog: " + err);

@@ -33,6 +33,8 @@ struct PipelineOptions {
   std::size_t syslog_queue = 10000;
   int flush_timeout_ms = 5000;
   std::string syslog_ca;
+  std::string syslog_cert, syslog_key, syslog_tls_name, syslog_facility = "local0";
+  bool syslog_no_verify = false;
   bool force_stdout = false;
 };
 

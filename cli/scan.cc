@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "common.h"
 #include "pipeline.h"
+#include "progress.h"
 
 namespace vw::cli {
 namespace {
@@ -128,6 +129,8 @@ int runScan(const ScanOptions& so) {
     rc = kExitInputError;
   }
   DecodedPacket dp;
+  ProgressReporter progress(inputBytes(files), ProgressReporter::enabledFor(o.quiet));
+  std::uint64_t bytes_done = 0; // input bytes of the files already finished (progress only)
   for (const auto& path : files) {
     auto src = capture::openPcapFile(path, err);
     if (!src) {
@@ -151,7 +154,11 @@ int runScan(const ScanOptions& so) {
       ++rs.outcomes[static_cast<std::size_t>(ds)];
       if (decodeUsable(ds))
         classifier.onPacket(dp);
+      if ((rs.packets & 1023) == 0)
+        progress.tick(bytes_done + src->bytesRead(), rs.packets, classifier.table().stats().created,
+                      classifier.stats().vendor_alerts);
     }
+    bytes_done += src->bytesRead();
     if (st == capture::SourceStatus::Truncated) {
       ++rs.truncated_inputs;
       diag("warning: " + src->error() + " (packets before the cut were used)");
@@ -161,6 +168,7 @@ int runScan(const ScanOptions& so) {
     }
   }
   classifier.endAll(classify::EndReason::EndOfInput);
+  progress.finish();
 
   if (o.log_stats) {
     alerts::OutEvent ev;

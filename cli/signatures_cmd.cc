@@ -97,6 +97,7 @@ void addSignaturesCommand(CLI::App& app, std::function<int()>& run) {
       ->required();
   explain->add_option("--signatures", o->dir, "Signature directory (default: bundled set)");
   explain->callback([o, &run] { run = [o] { return runExplain(*o); }; });
+  addSignaturesExportCommand(*s, run);
 }
 
 } // namespace vw::cli

@@ -163,6 +163,17 @@ def _():
         assert v in out, v
 
 
+@case("regression: --eve/--syslog take one value each, the captures after them are inputs")
+def _():
+    eve = os.path.join(WORK, "eve.json")
+    if os.path.exists(eve):
+        os.unlink(eve)
+    rc, out, err = raw(["scan", "-q", "--eve", eve, DEMO])
+    assert rc == 0, (rc, err)
+    assert out == "", "with --eve only, stdout stays empty"
+    assert any('"event_type":"vendor"' in l for l in open(eve)), "alerts in the eve file"
+
+
 @case("regression: telegram_videocall.pcapng (nDPI union read for a non-TLS flow) exits 0")
 def _():
     f = os.path.join(SHARED, "pcaps", "ndpi", "telegram_videocall.pcapng")

@@ -14,6 +14,7 @@ Environment: VW_RSYSLOGD=/path/to/rsyslogd overrides the search (empty or bad pa
 """
 
 import argparse
+import glob
 import ctypes
 import json
 import os
@@ -643,7 +644,48 @@ def scenario_mtls(args, rsyslogd, tmp):
           "without a client certificate nothing is delivered and nothing is counted as sent")
 
 
+def scenario_scan_tcp(args, rsyslogd, tmp):
+    """The real binary: every vendor alert of a scan of the bundled captures arrives over TCP
+    and rsyslog parses it as RFC 5424 (APP-NAME, MSGID, structured data), the same alerts as
+    the --eve file of the same run."""
+    if not args.vendorwatch or not args.pcaps:
+        log("SKIP: --vendorwatch/--pcaps not given")
+        return SKIP
+    pcaps = sorted(glob.glob(os.path.join(args.pcaps, "*.pcap")))
+    eve = os.path.join(tmp, "eve.json")
+    rs = Rsyslog(rsyslogd, tmp, "rs", free_port())
+    rs.start()
+    try:
+        p = subprocess.run([args.vendorwatch, "scan", "-q", "--dedup-window", "0", "--eve", eve,
+                            "--syslog", "tcp://127.0.0.1:%d" % rs.port] + pcaps,
+                           capture_output=True, text=True, timeout=300)
+        check(p.returncode == 0, "vendorwatch exited %d: %s" % (p.returncode, p.stderr[-500:]))
+        with open(eve) as f:
+            events = [json.loads(line) for line in f if line.strip()]
+        alerts = [e for e in events if e["event_type"] == "vendor"]
+        check(len(alerts) > 0, "the captures produce vendor alerts")
+        recs = rs.wait_records(lambda r: len(r) >= len(alerts))
+    finally:
+        rs.stop()
+    recs = rs.records()
+    want = sorted((e["flow_id"], e["host"], e["vendor"]["id"]) for e in alerts)
+    got = []
+    for app, msgid, sd, msg in recs:
+        check(app == APP and msgid == "vendor", "header %r %r" % (app, msgid))
+        elems = parse_sd(sd)
+        check(len(elems) == 1 and elems[0][0] == SD_ID, "SD %r" % sd)
+        params = elems[0][1]
+        ev = json.loads(msg)
+        check(params["host"] == ev["host"] and params["vendor"] == ev["vendor"]["id"] and
+              params["confidence"] == ev["confidence"], "SD agrees with the JSON: %r" % params)
+        got.append((ev["flow_id"], ev["host"], ev["vendor"]["id"]))
+    log("scan_tcp: %d vendor alerts in the eve file, %d received by rsyslog" % (len(want),
+                                                                                 len(got)))
+    check(sorted(got) == want, "rsyslog received exactly the scan's alerts")
+
+
 SCENARIOS = {
+    "scan_tcp": scenario_scan_tcp,
     "rfc5424_tcp": scenario_rfc5424_tcp,
     "rfc5424_udp": scenario_rfc5424_udp,
     "cef_tcp": scenario_cef_tcp,
@@ -661,6 +703,8 @@ def main():
     ap.add_argument("--driver", required=True)
     ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     ap.add_argument("--keep", action="store_true", help="keep the temp directory")
+    ap.add_argument("--vendorwatch", help="the vendorwatch binary (scan scenarios)")
+    ap.add_argument("--pcaps", help="the pcaps/ directory (scan scenarios)")
     args = ap.parse_args()
     # SIGTERM (ctest timeout) -> SystemExit, so the finally blocks stop rsyslogd.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
