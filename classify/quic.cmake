@@ -8,7 +8,3 @@ add_library(vw_quic
 add_library(vw::quic ALIAS vw_quic)
 target_include_directories(vw_quic PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 target_link_libraries(vw_quic PUBLIC vw_packet vw_proto PRIVATE vw_options OpenSSL::Crypto)
-# Fuzzer builds: instrument the decoder for libFuzzer's coverage feedback.
-if(VW_BUILD_FUZZERS AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
-  target_compile_options(vw_quic PRIVATE -fsanitize=fuzzer-no-link)
-endif()

@@ -56,7 +56,7 @@ bool isHttpMethodStart(std::span<const std::uint8_t> p) {
   if (p.size() < 4)
     return false;
   const char c = static_cast<char>(p[0]);
-  return c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'C' || c == 'T' ||
+  return c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'C' || c == 'T' || c == 'N' ||
          c == 'M' || c == 'L' || c == 'U' || c == 'R' || c == 'S';
 }
 

@@ -23,6 +23,17 @@ enum class TlsParseStatus : std::uint8_t {
 /// Real ones are below 2 KiB (4 KiB with large post-quantum key shares and padding).
 inline constexpr std::size_t kTlsMaxClientHello = 16384;
 
+/// Capacities of the ClientHelloInfo lists. Real clients stay far below (Chrome: 16 ciphers,
+/// 18 extensions); scanners reach a few hundred ciphers. Beyond them `lists_truncated` is set
+/// and JA3/JA4 cover only the stored entries.
+inline constexpr std::size_t kTlsMaxCiphers = 1024;
+inline constexpr std::size_t kTlsMaxExtensions = 128;
+inline constexpr std::size_t kTlsMaxListItems = 128; ///< supported_groups, signature_algorithms
+inline constexpr std::size_t kTlsMaxSmallList = 32;  ///< ec_point_formats, supported_versions
+
+/// Text buffer for the JA3 and raw JA4 strings; large enough for full lists at capacity.
+using TlsFingerprintText = FixedString<8192>;
+
 /// A bounded list of 16-bit code points in wire order. Values beyond the capacity are
 /// counted in `total` but not stored, and `overflow()` becomes true.
 template <std::size_t N> struct U16List {
@@ -68,14 +79,17 @@ struct ClientHelloInfo {
   std::uint32_t handshake_length = 0; ///< ClientHello body length from the handshake header
   std::uint8_t records = 0;           ///< TCP: TLS records the ClientHello spanned
   bool bad_extension = false;         ///< an extension's content was inconsistent and was ignored
+  /// The extension list itself was inconsistent (a length running past the message): parsing
+  /// stopped there, what came before is kept, and `ja3` / `ja4` are left EMPTY.
+  bool extensions_cut = false;
   bool lists_truncated = false; ///< a list exceeded its capacity; JA3/JA4 cover the stored part
 
-  U16List<256> ciphers;
-  U16List<64> extensions;
-  U16List<64> groups;             ///< supported_groups (JA3 "EllipticCurves")
-  U16List<16> point_formats;      ///< ec_point_formats (8-bit values)
-  U16List<64> sig_algs;           ///< signature_algorithms
-  U16List<16> supported_versions; ///< supported_versions
+  U16List<kTlsMaxCiphers> ciphers;
+  U16List<kTlsMaxExtensions> extensions;
+  U16List<kTlsMaxListItems> groups;             ///< supported_groups (JA3 "EllipticCurves")
+  U16List<kTlsMaxSmallList> point_formats;      ///< ec_point_formats (8-bit values)
+  U16List<kTlsMaxListItems> sig_algs;           ///< signature_algorithms
+  U16List<kTlsMaxSmallList> supported_versions; ///< supported_versions
 
   void clear() { *this = ClientHelloInfo{}; }
 };
@@ -88,11 +102,12 @@ struct ClientHelloInfo {
 /// but incomplete prefix. JA4's first character is 't' for TCP and 'q' for QUIC.
 /// No heap allocation; bounded work.
 ///
-/// `out` is cleared first; on Ok every field is set (JA3/JA4 included). For TCP a ClientHello
-/// spread over several records is reassembled in a stack buffer of kTlsMaxClientHello bytes; a
-/// longer ClientHello is Malformed. SSLv2-compatible hellos are NotTls. Inconsistent
-/// extension contents do not fail the parse (see `bad_extension`); inconsistent lengths of the
-/// ClientHello's own fields do (Malformed).
+/// `out` is cleared first; on Ok every field is set (JA3/JA4 included unless `extensions_cut`).
+/// For TCP a ClientHello spread over several records is reassembled in a stack buffer of
+/// kTlsMaxClientHello bytes; a longer ClientHello is Malformed. SSLv2-compatible hellos are
+/// NotTls. Inconsistent extension contents (`bad_extension`) or a broken extension list
+/// (`extensions_cut`) do not fail the parse; inconsistent lengths of the ClientHello's fixed
+/// fields (session id, cipher suites, compression methods) do (Malformed).
 TlsParseStatus parseClientHello(std::span<const std::uint8_t> stream, bool quic,
                                 ClientHelloInfo& out);
 
@@ -102,11 +117,11 @@ void normaliseHostName(std::string_view in, FixedString<255>& out);
 /// JA3 input string (Salesforce): "SSLVersion,Ciphers,Extensions,EllipticCurves,
 /// EllipticCurvePointFormats", decimal values joined by '-', GREASE removed, wire order.
 /// ClientHelloInfo::ja3 is the MD5 of this string.
-void ja3String(const ClientHelloInfo& info, FixedString<4096>& out);
+void ja3String(const ClientHelloInfo& info, TlsFingerprintText& out);
 
 /// JA4 raw form. `original_order` false gives JA4_r (sorted ciphers and extensions, SNI and
 /// ALPN removed from the extension list); true gives JA4_ro (wire order, SNI and ALPN kept).
-void ja4Raw(const ClientHelloInfo& info, bool original_order, FixedString<4096>& out);
+void ja4Raw(const ClientHelloInfo& info, bool original_order, TlsFingerprintText& out);
 
 /// JA4 hashed form; `original_order` true gives JA4_o. ClientHelloInfo::ja4 is the sorted form.
 void ja4Hash(const ClientHelloInfo& info, bool original_order, FixedString<36>& out);

@@ -1,0 +1,4 @@
+# libFuzzer targets of vw_proto (included from tests/fuzz/CMakeLists.txt with VW_BUILD_FUZZERS).
+vw_add_fuzzer(dns ${CMAKE_CURRENT_LIST_DIR}/dns_fuzz.cc vw_proto)
+vw_add_fuzzer(tls ${CMAKE_CURRENT_LIST_DIR}/tls_fuzz.cc vw_proto)
+vw_add_fuzzer(http ${CMAKE_CURRENT_LIST_DIR}/http_fuzz.cc vw_proto)

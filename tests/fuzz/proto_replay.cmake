@@ -1,0 +1,8 @@
+# Corpus replay of the vw_proto fuzz targets (included from tests/CMakeLists.txt): the seed
+# corpora and any regression inputs run as ordinary ctest tests.
+vw_add_fuzz_replay(dns ${CMAKE_CURRENT_LIST_DIR}/dns_fuzz.cc ${CMAKE_CURRENT_LIST_DIR}/corpus/dns
+                   vw_proto)
+vw_add_fuzz_replay(tls ${CMAKE_CURRENT_LIST_DIR}/tls_fuzz.cc ${CMAKE_CURRENT_LIST_DIR}/corpus/tls
+                   vw_proto)
+vw_add_fuzz_replay(http ${CMAKE_CURRENT_LIST_DIR}/http_fuzz.cc
+                   ${CMAKE_CURRENT_LIST_DIR}/corpus/http vw_proto)
