@@ -78,6 +78,7 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
   cfg.dedup_window = static_cast<TimeUs>(o.dedup_window * 1e6);
   cfg.log_dns = o.log_dns;
   cfg.log_http = o.log_http;
+  cfg.keep_facts = o.log_flows;
   return true;
 }
 

@@ -341,7 +341,7 @@ void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
   if (engine_.certificate(*in.dpi, cert)) {
     FlowFacts& fx = facts(f);
     if (!fx.tls)
-      fx.tls.emplace();
+      fx.tls = std::make_unique<TlsFacts>();
     fx.tls->subject = cert.subject;
     fx.tls->issuer = cert.issuer;
     fx.tls->san = cert.san;
@@ -362,7 +362,7 @@ void Classifier::maybeFinishInspect(FlowEntry& f) {
   const bool many = f.pkts[0] + f.pkts[1] > cfg_.dpi_packet_budget;
   if (f.key.proto == ipproto::kTcp) {
     const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port);
-    const bool http = f.facts && f.facts->http;
+    const bool http = in.http_seen;
     if (dns || http)
       return; // keep parsing every DNS message / HTTP request of the connection
     const bool tls_over = in.tls == TlsState::Done || in.tls == TlsState::NotTls ||
@@ -380,6 +380,18 @@ void Classifier::maybeFinishInspect(FlowEntry& f) {
   f.inspect.reset();
   f.inspect_done = true;
   attribute(f, f.last_ts, true);
+  if (!cfg_.keep_facts && f.facts) {
+    // Nobody will print this flow's facts: keep only the evidence (for the ledger), so a
+    // finished flow costs its FlowEntry (plus the evidence of an attributed flow).
+    if (f.facts->evidence.empty()) {
+      f.facts.reset();
+    } else {
+      f.facts->tls.reset();
+      f.facts->quic.reset();
+      f.facts->http.reset();
+      f.facts->dns_first.reset();
+    }
+  }
 }
 
 void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
@@ -431,10 +443,14 @@ void Classifier::tlsClientHello(FlowEntry& f, const DecodedPacket& p) {
   ++stats_.tls_client_hellos;
   FlowFacts& fx = facts(f);
   if (!fx.tls)
-    fx.tls.emplace();
+    fx.tls = std::make_unique<TlsFacts>();
   TlsFacts& t = *fx.tls;
   if (!t.client_hello) { // the first ClientHello of the connection wins
     t.client_hello = true;
+    Coverage& cov = ledger_.coverage();
+    ++cov.tls_flows;
+    if (info.sni.empty())
+      ++cov.tls_flows_without_sni;
     t.sni = info.sni.str();
     t.alpn = info.alpn.str();
     t.ja3 = info.ja3.str();
@@ -474,9 +490,11 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
     buf->data.shrink_to_fit();
   }
   ++stats_.http_requests;
+  if (f.inspect)
+    f.inspect->http_seen = true;
   FlowFacts& fx = facts(f);
   if (!fx.http)
-    fx.http.emplace();
+    fx.http = std::make_unique<HttpFacts>();
   HttpFacts& h = *fx.http;
   ++h.requests;
   const bool is_connect = info.method.view() == "CONNECT";
@@ -565,7 +583,7 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg,
   }
   ++fx.dns_transactions;
   if (!fx.dns_first)
-    fx.dns_first = txn;
+    fx.dns_first = std::make_unique<DnsTxnFact>(txn);
   if (cfg_.log_dns)
     sink_.dnsTransaction(record(f, p.ts), txn);
   if (!query_seen)
@@ -639,7 +657,7 @@ void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
       ++stats_.quic_client_hellos;
       FlowFacts& fx = facts(f);
       if (!fx.quic) {
-        fx.quic.emplace();
+        fx.quic = std::make_unique<QuicFacts>();
         fx.quic->sni = ch->sni.str();
         fx.quic->alpn = ch->alpn.str();
         fx.quic->ja4 = ch->ja4.str();
@@ -722,7 +740,7 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
         FlowFacts& fx = facts(f);
         ++fx.dns_transactions;
         if (!fx.dns_first)
-          fx.dns_first = t;
+          fx.dns_first = std::make_unique<DnsTxnFact>(t);
         if (cfg_.log_dns)
           sink_.dnsTransaction(record(f, q.ts), t);
       }
@@ -736,11 +754,6 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
   ++cov.flows;
   const std::uint64_t total = f.bytes[0] + f.bytes[1];
   cov.bytes += total;
-  if (f.facts && f.facts->tls && f.facts->tls->client_hello) {
-    ++cov.tls_flows;
-    if (f.facts->tls->sni.empty())
-      ++cov.tls_flows_without_sni;
-  }
   if (f.vendor >= 0 && !dns_flow && f.facts) {
     const auto& set = matcher_->set();
     const auto vidx = static_cast<std::uint32_t>(f.vendor);
@@ -774,8 +787,9 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
   r.reason = why;
   r.ended = true;
   const DpiVerdict dv{f.dpi_master, f.dpi_app, f.dpi_category};
-  const std::string app = engine_.protocolName(dv);
-  const std::string cat = engine_.categoryName(dv);
+  // Protocol names cost a formatted string per flow: only when flow records are written.
+  const std::string app = cfg_.keep_facts ? engine_.protocolName(dv) : std::string();
+  const std::string cat = cfg_.keep_facts ? engine_.categoryName(dv) : std::string();
   r.app_proto = app;
   r.category = cat;
   sink_.flowEnded(r);

@@ -48,6 +48,7 @@ struct FlowInspect {
   std::uint8_t client_payloads = 0; ///< client payload segments seen while waiting for TLS
   StreamBuf http_buf;             ///< an HTTP request head split over segments
   bool udp_dns = false;           ///< a UDP flow on another port recognised as DNS
+  bool http_seen = false;         ///< an HTTP request was seen: keep parsing the connection
   std::unique_ptr<QuicInitialAssembler> quic;
   bool quic_done = false;
   StreamBuf dns_tcp[2];           ///< DNS over TCP, per direction

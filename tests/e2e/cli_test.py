@@ -174,6 +174,22 @@ def _():
     assert any('"event_type":"vendor"' in l for l in open(eve)), "alerts in the eve file"
 
 
+@case("the summary does not depend on --log-flows (facts are dropped early without it)")
+def _():
+    import json
+    s1 = os.path.join(WORK, "s1.json")
+    s2 = os.path.join(WORK, "s2.json")
+    for pcap in sorted(os.listdir(PCAPS)):
+        if not pcap.endswith(".pcap"):
+            continue
+        path = os.path.join(PCAPS, pcap)
+        raw(["scan", "-q", "--summary", s1, path])
+        raw(["scan", "-q", "--log-flows", "--summary", s2, path])
+        a, b = json.load(open(s1)), json.load(open(s2))
+        a.pop("vendorwatch"), b.pop("vendorwatch")
+        assert a == b, pcap
+
+
 @case("regression: telegram_videocall.pcapng (nDPI union read for a non-TLS flow) exits 0")
 def _():
     f = os.path.join(SHARED, "pcaps", "ndpi", "telegram_videocall.pcapng")

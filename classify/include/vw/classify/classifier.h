@@ -31,6 +31,9 @@ struct ClassifierConfig {
   HomeNet home_net = HomeNet::defaults();
   bool log_dns = false;   ///< report every DNS transaction (RecordSink::dnsTransaction)
   bool log_http = false;  ///< report every HTTP request (RecordSink::httpRequest)
+  /// Keep a flow's facts (SNI, certificate, DNS, HTTP) until it ends, for its flow record.
+  /// Off when flow records are not written: facts are dropped when inspection ends.
+  bool keep_facts = true;
   std::size_t tls_hello_max = 16384; ///< bytes buffered for a ClientHello
   std::size_t dns_tcp_max = 65536;   ///< bytes buffered per direction for DNS over TCP
 };

@@ -4,7 +4,7 @@
 /// is first learned (per flow, not per packet) and freed with the flow.
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,13 +52,14 @@ struct HttpFacts {
   std::uint32_t requests = 0;
 };
 
-/// All facts of one flow. Each part is present only if seen.
+/// All facts of one flow. Each part is allocated only when seen, so a flow that revealed
+/// nothing costs no memory here and one with only evidence costs this small struct.
 struct FlowFacts {
-  std::optional<TlsFacts> tls;
-  std::optional<QuicFacts> quic;
-  std::optional<DnsTxnFact> dns_first;   ///< the first transaction
+  std::unique_ptr<TlsFacts> tls;
+  std::unique_ptr<QuicFacts> quic;
+  std::unique_ptr<DnsTxnFact> dns_first; ///< the first transaction
   std::uint32_t dns_transactions = 0;
-  std::optional<HttpFacts> http;
+  std::unique_ptr<HttpFacts> http;
   /// Attribution evidence gathered so far (bounded, distinct by field+value).
   std::vector<EvidenceItem> evidence;
 };
