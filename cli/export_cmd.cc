@@ -44,8 +44,7 @@ void addSignaturesExportCommand(CLI::App& signatures, std::function<int()>& run)
   auto o = std::make_shared<ExportCmdOptions>();
   CLI::App* c = signatures.add_subcommand(
       "export", "Write the signatures for another tool (Suricata, Zeek, nDPI, DNS RPZ, CSV)");
-  c->add_option("--format,-f", o->format,
-                "suricata | zeek-intel | ndpi-protos | rpz | csv")
+  c->add_option("--format,-f", o->format, "suricata | zeek-intel | ndpi-protos | rpz | csv")
       ->required();
   c->add_option("--vendor", o->vendors, "Only these vendor ids (repeatable; default: all)");
   c->add_option("--signatures", o->dir, "Signature directory (default: bundled set)");

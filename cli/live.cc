@@ -69,6 +69,11 @@ public:
 
   int run() {
     std::string err;
+    // Signals first, so that a SIGINT/SIGHUP during start-up is handled, not fatal.
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.add(SIGHUP);
+    waitSignal();
     // 1. Open every capture handle (needs root or CAP_NET_RAW/CAP_NET_ADMIN).
     for (const auto& ifc : o_.interfaces) {
       capture::LiveOptions lo;
@@ -116,10 +121,6 @@ public:
     last_stats_us_ = start_us_;
     for (auto& h : handles_)
       arm(*h);
-    signals_.add(SIGINT);
-    signals_.add(SIGTERM);
-    signals_.add(SIGHUP);
-    waitSignal();
     tick_ = std::make_unique<asio::steady_timer>(io_);
     scheduleTick();
     if (o_.stats_interval > 0) {
@@ -488,9 +489,15 @@ int runLive(LiveCmdOptions& o, CLI::App& cmd) {
     diag("live: at least one -i/--interface is required (on the command line or in --config)");
     return kExitUsage;
   }
-  if (!o.pipe.summary.empty() && o.summary_interval < 0) {
-    diag("--summary-interval must be >= 0");
-    return kExitUsage;
+  if (o.summary_interval > 0 && o.pipe.summary.empty())
+    diag("warning: --summary-interval has no effect without --summary FILE");
+  if (!o.metrics.empty()) {
+    std::string host, err;
+    unsigned short port = 0;
+    if (!parseListenAddress(o.metrics, host, port, err)) {
+      diag(err);
+      return kExitUsage;
+    }
   }
   Pipeline pipe;
   if (!buildPipeline(o.pipe, pipe))

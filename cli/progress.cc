@@ -1,9 +1,8 @@
 #include "progress.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <system_error>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -51,7 +50,8 @@ std::string formatProgress(const ProgressSnapshot& s) {
   const bool total = s.bytes_total > 0;
   const std::uint64_t done = total && s.bytes_read > s.bytes_total ? s.bytes_total : s.bytes_read;
   if (total)
-    out += fmt::format("{:5.1f}%  {} / {}", 100.0 * static_cast<double>(done) / static_cast<double>(s.bytes_total),
+    out += fmt::format("{:5.1f}%  {} / {}",
+                       100.0 * static_cast<double>(done) / static_cast<double>(s.bytes_total),
                        bytesText(done), bytesText(s.bytes_total));
   else
     out += bytesText(done);
@@ -62,7 +62,8 @@ std::string formatProgress(const ProgressSnapshot& s) {
     std::string eta = "--";
     if (timed && done > 0) {
       const double rate = static_cast<double>(done) / s.elapsed_s;
-      const auto left = static_cast<std::uint64_t>(static_cast<double>(s.bytes_total - done) / rate + 0.5);
+      const auto left =
+          static_cast<std::uint64_t>(static_cast<double>(s.bytes_total - done) / rate + 0.5);
       eta = fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
     }
     out += "  ETA " + eta;
@@ -78,9 +79,13 @@ ProgressReporter::ProgressReporter(std::uint64_t total_bytes, bool enabled, std:
   }
 }
 
-ProgressReporter::~ProgressReporter() { finish(); }
+ProgressReporter::~ProgressReporter() {
+  finish();
+}
 
-bool ProgressReporter::enabledFor(bool quiet) { return !quiet && isatty(STDERR_FILENO) != 0; }
+bool ProgressReporter::enabledFor(bool quiet) {
+  return !quiet && isatty(STDERR_FILENO) != 0;
+}
 
 void ProgressReporter::tick(std::uint64_t bytes_read, std::uint64_t packets, std::uint64_t flows,
                             std::uint64_t alerts) {

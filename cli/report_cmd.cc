@@ -90,8 +90,7 @@ int runReport(const ReportOptions& o) {
     ok = writeOutput(o.csv, alerts::reportCsv(merged)) && ok;
   if (!o.json.empty() || (o.html.empty() && o.csv.empty()))
     ok = writeOutput(o.json.empty() ? "-" : o.json,
-                     merged.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                         "\n") &&
+                     merged.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n") &&
          ok;
   return ok ? rc : kExitUsage;
 }

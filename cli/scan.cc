@@ -134,6 +134,7 @@ int runScan(const ScanOptions& so) {
   for (const auto& path : files) {
     auto src = capture::openPcapFile(path, err);
     if (!src) {
+      progress.finish(); // clear the progress line before a diagnostic
       diag("cannot read " + err);
       ++rs.inputs_failed;
       rc = kExitInputError;
@@ -159,6 +160,8 @@ int runScan(const ScanOptions& so) {
                       classifier.stats().vendor_alerts);
     }
     bytes_done += src->bytesRead();
+    if (st != capture::SourceStatus::Eof)
+      progress.finish(); // clear the progress line before the diagnostic below
     if (st == capture::SourceStatus::Truncated) {
       ++rs.truncated_inputs;
       diag("warning: " + src->error() + " (packets before the cut were used)");

@@ -84,6 +84,14 @@ void addSignaturesCommand(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<SigOptions>();
   CLI::App* s = app.add_subcommand("signatures", "Check, list or explain the vendor signatures");
   s->require_subcommand(1);
+  s->footer("Examples:\n"
+            "  vendorwatch signatures check signatures/vendors\n"
+            "  vendorwatch signatures list --signatures /etc/vendorwatch/signatures\n"
+            "  vendorwatch signatures explain ts01-b.cloudsink.net\n"
+            "  vendorwatch signatures explain 35.162.239.174\n"
+            "  vendorwatch signatures explain ua:CatoClient/5\n"
+            "  vendorwatch signatures export --format suricata > vendorwatch.rules\n"
+            "Exit codes: 0 ok, 2 invalid signatures or bad usage.");
   CLI::App* check = s->add_subcommand("check", "Validate a signature directory (exit 2 on error)");
   check->add_option("dir", o->dir, "Signature directory (default: bundled set)");
   check->callback([o, &run] { run = [o] { return runCheck(*o); }; });
