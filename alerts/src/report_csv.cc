@@ -1,14 +1,14 @@
 // CSV writer of the merged report (see report.h).
-#include <vw/alerts/report.h>
-
 #include <string>
+
+#include <vw/alerts/report.h>
 
 namespace vw::alerts {
 
 std::string csvField(const std::string& in) {
   std::string s = in;
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                     s[0] == '\r'))
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
     s.insert(s.begin(), '\'');
   if (s.find_first_of(",\"\r\n") == std::string::npos)
     return s;

@@ -2,8 +2,6 @@
 // vendor bar chart, evidence) are rendered here with every string escaped; the paged host x
 // vendor matrix and the contact timeline are drawn by a small inline script from JSON data
 // embedded in the page (built with textContent/createElementNS only, never innerHTML).
-#include <vw/alerts/report.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <vw/alerts/report.h>
 #include <vw/alerts/summary.h>
 
 namespace vw::alerts {
@@ -52,11 +51,25 @@ std::string str(const OJson& o, const char* k) {
 
 std::uint64_t num(const OJson& o, const char* k) {
   auto it = o.find(k);
-  return it != o.end() && it->is_number_unsigned() ? it->get<std::uint64_t>() : 0;
+  return it != o.end() && (it->is_number_unsigned() ||
+                           (it->is_number_integer() && it->get<std::int64_t>() >= 0))
+             ? it->get<std::uint64_t>()
+             : 0;
 }
 
 std::string pct(std::uint64_t a, std::uint64_t b) {
-  return b == 0 ? "0.0%" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(a) / b);
+  return b == 0 ? "0.0%"
+                : fmt::format("{:.1f}%", 100.0 * static_cast<double>(a) / static_cast<double>(b));
+}
+
+/// At most `n` bytes of `s`, cut at a UTF-8 character boundary, with "..." when shortened.
+std::string shorten(const std::string& s, std::size_t n) {
+  if (s.size() <= n)
+    return s;
+  std::size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;
+  return s.substr(0, cut) + "...";
 }
 
 constexpr const char* kCss = R"(
@@ -98,12 +111,13 @@ function filtered(){
     return h[1].some(function(c){var v=data.vendors[c[0]];return v[0].toLowerCase().indexOf(f)>=0||v[1].toLowerCase().indexOf(f)>=0;});
   });
 }
+function labelWidth(rows){var n=9;rows.forEach(function(h){if(h[0].length>n){n=h[0].length;}});return Math.min(300,Math.round(n*6.6)+16);}
 function drawMatrix(rows){
   var box=document.getElementById('vw-matrix');box.textContent='';
-  var cols=data.vendors.length,lw=140,cw=96,rh=20,top=70;
+  var cols=data.vendors.length,lw=labelWidth(rows),cw=96,rh=20,top=96;
   var svg=el('svg',{width:lw+cols*cw+10,height:top+rows.length*rh+10,role:'img','aria-label':'host by vendor matrix of bytes uploaded'});
   data.vendors.forEach(function(v,i){
-    var t=el('text',{x:lw+i*cw+cw/2,y:top-8,'text-anchor':'start',transform:'rotate(-30 '+(lw+i*cw+cw/2)+' '+(top-8)+')'},v[1]);
+    var t=el('text',{x:lw+i*cw+cw/2,y:top-8,'text-anchor':'start',transform:'rotate(-30 '+(lw+i*cw+cw/2)+' '+(top-8)+')'},v[1].length>22?v[1].slice(0,21)+'\u2026':v[1]);
     svg.appendChild(t);
   });
   rows.forEach(function(h,r){
@@ -125,7 +139,7 @@ function drawMatrix(rows){
 function drawTimeline(rows){
   var box=document.getElementById('vw-timeline');box.textContent='';
   var t0=data.t0,t1=data.t1;if(t1<=t0){t1=t0+1;}
-  var lw=140,w=900,rh=16,top=24;
+  var lw=labelWidth(rows),w=900,rh=16,top=24;
   var svg=el('svg',{width:lw+w+20,height:top+rows.length*rh+10,role:'img','aria-label':'timeline of first and last contact per host'});
   svg.appendChild(el('text',{x:lw,y:12},iso(data.t0)));
   svg.appendChild(el('text',{x:lw+w,y:12,'text-anchor':'end'},iso(data.t1)));
@@ -151,6 +165,8 @@ function render(){
   document.getElementById('vw-next').disabled=state.page>=pages-1;
   drawMatrix(slice);drawTimeline(slice);
 }
+// Deep links: report.html#q=FILTER&page=N (1-based) preselect the filter and the page.
+(function(){var h=location.hash.replace(/^#/,'');if(!h){return;}h.split('&').forEach(function(kv){var i=kv.indexOf('=');if(i<0){return;}var k=kv.slice(0,i),v=decodeURIComponent(kv.slice(i+1));if(k==='q'){state.filter=v;document.getElementById('vw-filter').value=v;}else if(k==='page'){state.page=Math.max(0,(parseInt(v,10)||1)-1);}});})();
 document.getElementById('vw-filter').addEventListener('input',function(e){state.filter=e.target.value;state.page=0;render();});
 document.getElementById('vw-prev').addEventListener('click',function(){if(state.page>0){state.page--;render();}});
 document.getElementById('vw-next').addEventListener('click',function(){state.page++;render();});
@@ -259,11 +275,13 @@ std::string reportHtml(const OJson& merged) {
   o += kCss;
   o += "</style></head><body>\n<header><h1>vendorwatch report</h1><p>";
   o += fmt::format("{} host(s) talking to {} vendor(s) &middot; {} summary file(s), {} input(s), "
-                   "{} packets &middot; period {} &ndash; {} &middot; vendorwatch {} &middot; "
-                   "signature set {}",
+                   "{} packets{} &middot; vendorwatch {} &middot; signature set {}",
                    merged.at("hosts").size(), vendors.size(), num(meta, "merged_summaries"),
                    meta.contains("inputs") ? meta["inputs"].size() : 0, num(meta, "packets"),
-                   htmlEscape(str(meta, "first_packet")), htmlEscape(str(meta, "last_packet")),
+                   str(meta, "first_packet").empty()
+                       ? std::string()
+                       : " &middot; period " + htmlEscape(str(meta, "first_packet")) + " &ndash; " +
+                             htmlEscape(str(meta, "last_packet")),
                    htmlEscape(str(meta, "version")), htmlEscape(sigs));
   o += "</p></header>\n<main>\n";
 
@@ -282,7 +300,7 @@ std::string reportHtml(const OJson& merged) {
                    num(cov, "dns_cache_attributions"));
   o += "</div>";
   {
-    const double share = bytes == 0 ? 0.0 : static_cast<double>(ba) / bytes;
+    const double share = bytes == 0 ? 0.0 : static_cast<double>(ba) / static_cast<double>(bytes);
     o += fmt::format("<svg width=\"600\" height=\"34\" role=\"img\" aria-label=\"share of bytes "
                      "attributed\"><rect x=\"0\" y=\"8\" width=\"600\" height=\"16\" "
                      "fill=\"#e6e8ec\"/><rect x=\"0\" y=\"8\" width=\"{:.1f}\" height=\"16\" "
@@ -298,17 +316,20 @@ std::string reportHtml(const OJson& merged) {
   if (vendors.empty()) {
     o += "<p>No host talked to a listed vendor.</p>";
   } else {
-    const std::uint64_t maxUp = std::max<std::uint64_t>(1, num(*vendors.front(), "bytes_to_vendor"));
+    const std::uint64_t maxUp =
+        std::max<std::uint64_t>(1, num(*vendors.front(), "bytes_to_vendor"));
     const int lw = 200, bw = 600, rh = 24;
     o += fmt::format("<svg width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"bytes uploaded per "
                      "vendor\">",
-                     lw + bw + 260, vendors.size() * rh + 8);
+                     lw + bw + 420, vendors.size() * rh + 8);
     std::size_t i = 0;
     for (const OJson* v : vendors) {
       const auto up = num(*v, "bytes_to_vendor");
-      const double w = std::max(1.0, static_cast<double>(bw) * static_cast<double>(up) / maxUp);
+      const double w = std::max(1.0, static_cast<double>(bw) * static_cast<double>(up) /
+                                         static_cast<double>(maxUp));
       const auto y = i++ * rh + 4;
-      o += fmt::format("<text x=\"0\" y=\"{}\">{}</text>", y + 15, htmlEscape(str(*v, "name")));
+      o += fmt::format("<text x=\"0\" y=\"{}\">{}</text>", y + 15,
+                       htmlEscape(shorten(str(*v, "name"), 28)));
       o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"#c82828\">"
                        "<title>{}: {} uploaded, {} downloaded</title></rect>",
                        lw, y, w, rh - 6, htmlEscape(str(*v, "name")), humanBytes(up),
@@ -345,8 +366,9 @@ std::string reportHtml(const OJson& merged) {
     std::vector<std::pair<const std::pair<std::string, std::string>*, const Ev*>> items;
     for (const auto& [k, e] : it->second)
       items.emplace_back(&k, &e);
-    std::stable_sort(items.begin(), items.end(),
-                     [](const auto& a, const auto& b) { return a.second->hosts > b.second->hosts; });
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+      return a.second->hosts > b.second->hosts;
+    });
     o += fmt::format("<h3>{} <span class=\"muted\">({})</span></h3><table><tr><th>field</th>"
                      "<th>value</th><th>indicator</th><th class=\"num\">hosts</th><th>source</th>"
                      "</tr>",

@@ -1,13 +1,12 @@
 // Merging of `scan --summary` documents (see report.h).
-#include <vw/alerts/report.h>
-
-#include <arpa/inet.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <tuple>
 
 #include <fmt/format.h>
+
+#include <vw/alerts/report.h>
 
 namespace vw::alerts {
 namespace {
@@ -49,8 +48,8 @@ std::tuple<int, std::array<unsigned char, 16>, std::string> ipKey(const std::str
   return {9, b, ip};
 }
 
-bool getString(const Json& o, const char* key, std::string& out, bool required,
-               std::string& err, const std::string& where) {
+bool getString(const Json& o, const char* key, std::string& out, bool required, std::string& err,
+               const std::string& where) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) {
     if (required)
@@ -188,9 +187,8 @@ bool ReportMerger::add(const Json& doc, const std::string& name, std::string& er
           }
           if (e.evidence.size() >= kReportMaxEvidence)
             continue;
-          const bool dup = std::any_of(e.evidence.begin(), e.evidence.end(), [&](const auto& z) {
-            return !(z < y) && !(y < z);
-          });
+          const bool dup = std::any_of(e.evidence.begin(), e.evidence.end(),
+                                       [&](const auto& z) { return !(z < y) && !(y < z); });
           if (!dup)
             e.evidence.push_back(std::move(y));
         }
@@ -220,7 +218,9 @@ bool ReportMerger::add(const Json& doc, const std::string& name, std::string& er
       for (const auto& i : *x)
         if (i.is_string())
           inputs_.push_back(i.get<std::string>());
-    if (auto x = m->find("packets"); x != m->end() && x->is_number_unsigned())
+    if (auto x = m->find("packets");
+        x != m->end() &&
+        (x->is_number_unsigned() || (x->is_number_integer() && x->get<std::int64_t>() >= 0)))
       packets_ += x->get<std::uint64_t>();
     if (auto x = m->find("first_packet"); x != m->end() && x->is_string()) {
       const auto s = x->get<std::string>();
@@ -331,8 +331,12 @@ OJson ReportMerger::result() const {
   doc["vendors"] = std::move(vt);
 
   OJson cov;
-  static const char* const kKeys[] = {"flows",     "flows_attributed",      "bytes",
-                                      "bytes_attributed", "tls_flows", "tls_flows_without_sni",
+  static const char* const kKeys[] = {"flows",
+                                      "flows_attributed",
+                                      "bytes",
+                                      "bytes_attributed",
+                                      "tls_flows",
+                                      "tls_flows_without_sni",
                                       "dns_cache_attributions"};
   auto get = [this](const char* k) -> std::uint64_t {
     auto it = coverage_.find(k);
@@ -342,8 +346,7 @@ OJson ReportMerger::result() const {
     cov[k] = get(k);
   const auto tls = get("tls_flows");
   cov["tls_without_sni_share"] =
-      tls == 0 ? 0.0
-               : static_cast<double>(get("tls_flows_without_sni")) / static_cast<double>(tls);
+      tls == 0 ? 0.0 : static_cast<double>(get("tls_flows_without_sni")) / static_cast<double>(tls);
   doc["coverage"] = std::move(cov);
   return doc;
 }
