@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <vw/classify/proto/dns.h>
+#include <vw/packet/byte_reader.h>
 #include <vw/classify/proto/http.h>
 #include <vw/classify/proto/quic.h>
 #include <vw/classify/proto/tls_client_hello.h>
@@ -68,6 +69,27 @@ constexpr std::uint8_t kMaxClientPayloadsBeforeTls = 16;
 /// A TLS handshake record header: type 22, version 3.x.
 bool looksLikeTlsHandshake(std::span<const std::uint8_t> p) {
   return p.size() >= 3 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 0x04;
+}
+
+/// Length of a PROXY protocol header (haproxy's v1 "PROXY ...\r\n" or the v2 binary form) at
+/// the start of `p`, or 0.
+std::size_t proxyProtocolLength(std::span<const std::uint8_t> p) {
+  static constexpr std::uint8_t kV2[12] = {0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d,
+                                           0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a};
+  ByteReader r(p);
+  std::span<const std::uint8_t> head;
+  if (r.bytes(12, head) && std::equal(head.begin(), head.end(), kV2)) {
+    std::uint8_t ver = 0, fam = 0;
+    std::uint16_t len = 0;
+    if (r.u8(ver) && r.u8(fam) && r.u16(len) && (ver >> 4) == 2 && r.canRead(len))
+      return 16u + len;
+    return 0;
+  }
+  const std::string_view text = asChars(p.first(std::min<std::size_t>(p.size(), 108)));
+  if (text.substr(0, 6) != "PROXY ")
+    return 0;
+  const auto crlf = text.find("\r\n");
+  return crlf == std::string_view::npos ? 0 : crlf + 2;
 }
 
 /// Ports whose DNS-format traffic is not DNS for our purposes (mDNS, LLMNR, NetBIOS NS).
@@ -401,12 +423,23 @@ void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
     httpRequest(f, p);
     return;
   }
+  // A load balancer's PROXY protocol header (v1 text or v2 binary) may precede the
+  // ClientHello in the same segment.
+  std::span<const std::uint8_t> payload = p.payload;
+  std::uint32_t seq = p.tcp_seq;
+  if (in.tls == TlsState::Waiting && f.pkts[kToServer] <= 4) {
+    const std::size_t skip = proxyProtocolLength(payload);
+    payload = payload.subspan(skip);
+    seq += static_cast<std::uint32_t>(skip);
+  }
   if (in.tls == TlsState::Waiting) {
     // The ClientHello may follow plaintext: STARTTLS (SMTP, POP3, IMAP), RDP's X.224 exchange,
     // a SOCKS handshake, or a CONNECT through a proxy.
-    if (looksLikeTlsHandshake(p.payload)) {
+    if (looksLikeTlsHandshake(payload)) {
       in.tls = TlsState::Collecting;
       in.tls_buf.reset();
+      in.tls_buf.started = true;
+      in.tls_buf.next_seq = seq;
     } else if (++in.client_payloads > kMaxClientPayloadsBeforeTls) {
       in.tls = TlsState::NotTls;
     }
@@ -419,8 +452,14 @@ void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
     httpRequest(f, p);
 }
 
-void Classifier::tcpServerPayload(FlowEntry&, const DecodedPacket&) {
-  // Server-side application bytes are left to the DPI engine (certificates).
+void Classifier::tcpServerPayload(FlowEntry& f, const DecodedPacket& p) {
+  // Server-side handshake bytes are left to the DPI engine (certificates). A request in this
+  // direction means the capture started mid-connection and the first packet seen was the
+  // server's: parse it anyway (the parser insists on a full "METHOD target HTTP/1.x" line).
+  if (f.facts && f.facts->http)
+    return; // a real HTTP connection whose direction is known
+  if (isHttpMethodStart(p.payload) && f.inspect && f.inspect->http_buf.data.empty())
+    httpRequest(f, p);
 }
 
 void Classifier::tlsClientHello(FlowEntry& f, const DecodedPacket& p) {

@@ -26,6 +26,8 @@ THRESHOLD = 0.99
 
 
 OCTAL = re.compile(r"\\([0-7]{3})")
+CESC = re.compile(r"\\([abfnrtv])")
+CMAP = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
 def norm(name, from_tshark=False):
@@ -35,6 +37,7 @@ def norm(name, from_tshark=False):
     characters as one '?'. The name itself is what is compared, not its rendering."""
     if from_tshark:
         name = OCTAL.sub(lambda m: chr(int(m.group(1), 8)), name)
+        name = CESC.sub(lambda m: CMAP[m.group(1)], name)
     if name.endswith("."):
         name = name[:-1]
     out = []

@@ -320,3 +320,62 @@ TEST_CASE("classifier: alerts are deduplicated per host and vendor", "[classify]
   CHECK(c.stats().alerts_deduplicated == 2);
   CHECK(c.ledger().entries().begin()->second.flows == 3);
 }
+
+namespace {
+struct SniCapture final : RecordSink {
+  std::vector<std::string> snis;
+  void flowEnded(const FlowRecord& r) override {
+    if (r.facts != nullptr && r.facts->tls)
+      snis.push_back(r.facts->tls->sni);
+  }
+  void vendorAlert(const VendorAlert&) override {}
+  void dnsTransaction(const FlowRecord&, const DnsTxnFact&) override {}
+  void httpRequest(const FlowRecord&, const HttpFacts&) override {}
+};
+
+std::string classifyHello(const std::vector<std::vector<std::uint8_t>>& client_segments) {
+  test::FakeDpiEngine eng;
+  eng.done_after = 1;
+  SniCapture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  std::uint32_t seq = 1000;
+  TimeUs t = 10;
+  c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", 443, 6, t++, tcpflag::kSyn));
+  for (const auto& seg : client_segments) {
+    auto p = pkt("10.0.0.5", 40000, "203.0.113.9", 443, 6, t++, tcpflag::kAck, seg);
+    p.tcp_seq = seq;
+    seq += static_cast<std::uint32_t>(seg.size());
+    c.onPacket(p);
+  }
+  c.endAll(EndReason::EndOfInput);
+  return cap.snis.empty() ? std::string("<none>") : cap.snis.front();
+}
+} // namespace
+
+#include "../proto/tls_fixtures.h"
+
+TEST_CASE("classifier: a ClientHello split over two TCP segments is reassembled", "[classify]") {
+  using vw::classify::test::kChromeIitCnr;
+  const std::vector<std::uint8_t> hello(std::begin(kChromeIitCnr), std::end(kChromeIitCnr));
+  const std::vector<std::uint8_t> a(hello.begin(), hello.begin() + 100);
+  const std::vector<std::uint8_t> b(hello.begin() + 100, hello.end());
+  CHECK(classifyHello({a, b}) == "www.iit.cnr.it");
+}
+
+TEST_CASE("classifier: a ClientHello after STARTTLS-style plaintext is found", "[classify]") {
+  using vw::classify::test::kChromeIitCnr;
+  const std::string cmd = "EHLO client.example\r\n";
+  const std::string starttls = "STARTTLS\r\n";
+  const std::vector<std::uint8_t> hello(std::begin(kChromeIitCnr), std::end(kChromeIitCnr));
+  CHECK(classifyHello({{cmd.begin(), cmd.end()}, {starttls.begin(), starttls.end()}, hello}) ==
+        "www.iit.cnr.it");
+}
+
+TEST_CASE("classifier: a PROXY protocol v1 header before the ClientHello is skipped",
+          "[classify]") {
+  using vw::classify::test::kChromeIitCnr;
+  const std::string proxy = "PROXY TCP4 198.51.100.1 203.0.113.9 56324 443\r\n";
+  std::vector<std::uint8_t> seg(proxy.begin(), proxy.end());
+  seg.insert(seg.end(), std::begin(kChromeIitCnr), std::end(kChromeIitCnr));
+  CHECK(classifyHello({seg}) == "www.iit.cnr.it");
+}
