@@ -15,7 +15,8 @@ PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libpcap-dev libndpi-dev libndpi-bin libboost-dev libboost-system-dev libfmt-dev catch2
       libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev
       tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
-      dnsmasq dnsutils curl python3 python3-scapy bind9-utils time)
+      dnsmasq dnsutils curl python3 python3-scapy python3-cryptography bind9-utils time
+      chromium bsdutils util-linux)
 
 deps() {
   local missing=()
