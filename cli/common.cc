@@ -8,7 +8,9 @@
 
 namespace vw::cli {
 
-void diag(const std::string& msg) { std::fprintf(stderr, "vendorwatch: %s\n", msg.c_str()); }
+void diag(const std::string& msg) {
+  std::fprintf(stderr, "vendorwatch: %s\n", msg.c_str());
+}
 
 std::string defaultSignatureDir() {
   if (const char* env = std::getenv("VENDORWATCH_SIGNATURES"); env != nullptr && *env != '\0')

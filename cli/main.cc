@@ -18,13 +18,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // --version also names the signature set the commands would use (still works without one).
   app.set_version_flag("--version", std::function<std::string()>([] {
-    const std::string dir = defaultSignatureDir();
-    const auto r = vw::signatures::loadSignatureDir(dir);
-    std::string sig = r.ok() ? "signature set " + r.set->info().version + " (" +
-                                   r.set->info().date + ", " + dir + ")"
-                             : "signature set: not loadable from " + dir;
-    return std::string("vendorwatch ") + VW_VERSION + "\n" + sig;
-  }));
+                         const std::string dir = defaultSignatureDir();
+                         const auto r = vw::signatures::loadSignatureDir(dir);
+                         std::string sig = r.ok() ? "signature set " + r.set->info().version +
+                                                        " (" + r.set->info().date + ", " + dir + ")"
+                                                  : "signature set: not loadable from " + dir;
+                         return std::string("vendorwatch ") + VW_VERSION + "\n" + sig;
+                       }));
   app.footer("Examples:\n"
              "  vendorwatch scan --table pcaps/demo.pcap\n"
              "  vendorwatch scan --log-flows --summary out.json captures/\n"

@@ -62,8 +62,7 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
              "Also write events to stdout when --eve/--syslog are given");
 }
 
-bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
-                      std::string& err) {
+bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg, std::string& err) {
   if (!o.home_net.empty()) {
     if (!classify::HomeNet::parse(o.home_net, cfg.home_net, err)) {
       err = "--home-net: " + err;

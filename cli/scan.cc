@@ -183,8 +183,8 @@ int runScan(const ScanOptions& so) {
   for (auto& s : sinks) {
     if (!s->flush(o.flush_timeout_ms)) {
       const auto st = s->stats();
-      diag(fmt::format("{}: {} event(s) could not be delivered before the flush timeout",
-                       s->name(), st.queued + st.failed));
+      diag(fmt::format("{}: {} event(s) could not be delivered before the flush timeout", s->name(),
+                       st.queued + st.failed));
     }
   }
 
@@ -230,12 +230,13 @@ void addScanCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("inputs", o->inputs, "Capture files, directories (recursive) or - for stdin")
       ->required();
   addPipelineOptions(*c, o->pipe);
-  c->footer("Examples:\n"
-            "  vendorwatch scan --table pcaps/demo.pcap\n"
-            "  vendorwatch scan --log-flows --log-dns captures/ | jq 'select(.event_type==\"vendor\")'\n"
-            "  tcpdump -i eth0 -w - | vendorwatch scan -\n"
-            "  vendorwatch scan --summary ledger.json --syslog tcp://siem:514 --syslog-format cef "
-            "day1.pcapng");
+  c->footer(
+      "Examples:\n"
+      "  vendorwatch scan --table pcaps/demo.pcap\n"
+      "  vendorwatch scan --log-flows --log-dns captures/ | jq 'select(.event_type==\"vendor\")'\n"
+      "  tcpdump -i eth0 -w - | vendorwatch scan -\n"
+      "  vendorwatch scan --summary ledger.json --syslog tcp://siem:514 --syslog-format cef "
+      "day1.pcapng");
   c->callback([o, &run] { run = [o] { return runScan(*o); }; });
 }
 

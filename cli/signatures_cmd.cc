@@ -98,10 +98,10 @@ void addSignaturesCommand(CLI::App& app, std::function<int()>& run) {
   CLI::App* list = s->add_subcommand("list", "Vendors, products and indicator counts");
   list->add_option("--signatures", o->dir, "Signature directory (default: bundled set)");
   list->callback([o, &run] { run = [o] { return runList(*o); }; });
-  CLI::App* explain =
-      s->add_subcommand("explain", "Which indicator matches NAME or IP, and why");
-  explain->add_option("query", o->query,
-                      "Domain name, IP address, or ua:/dn:/org:/ja3:/ja4:/tcp/N/udp/N")
+  CLI::App* explain = s->add_subcommand("explain", "Which indicator matches NAME or IP, and why");
+  explain
+      ->add_option("query", o->query,
+                   "Domain name, IP address, or ua:/dn:/org:/ja3:/ja4:/tcp/N/udp/N")
       ->required();
   explain->add_option("--signatures", o->dir, "Signature directory (default: bundled set)");
   explain->callback([o, &run] { run = [o] { return runExplain(*o); }; });

@@ -1,9 +1,8 @@
-#include <vw/alerts/eve.h>
-
 #include <ctime>
 
 #include <fmt/format.h>
 
+#include <vw/alerts/eve.h>
 #include <vw/classify/proto/dns.h>
 
 namespace vw::alerts {
@@ -20,8 +19,8 @@ std::string isoTime(std::int64_t ts_us) {
   const std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
 }
 
 std::string dumpLine(const Json& j) {
@@ -31,14 +30,22 @@ std::string dumpLine(const Json& j) {
 namespace {
 const char* protoName(std::uint8_t p) {
   switch (p) {
-  case 6: return "TCP";
-  case 17: return "UDP";
-  case 1: return "ICMP";
-  case 58: return "IPv6-ICMP";
-  case 47: return "GRE";
-  case 50: return "ESP";
-  case 132: return "SCTP";
-  default: return nullptr;
+  case 6:
+    return "TCP";
+  case 17:
+    return "UDP";
+  case 1:
+    return "ICMP";
+  case 58:
+    return "IPv6-ICMP";
+  case 47:
+    return "GRE";
+  case 50:
+    return "ESP";
+  case 132:
+    return "SCTP";
+  default:
+    return nullptr;
   }
 }
 std::string protoText(std::uint8_t p) {

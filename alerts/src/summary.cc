@@ -1,11 +1,10 @@
-#include <vw/alerts/summary.h>
-
 #include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
 
 #include <vw/alerts/eve.h>
+#include <vw/alerts/summary.h>
 
 namespace vw::alerts {
 namespace cl = vw::classify;
@@ -134,10 +133,9 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
   cov["bytes_attributed"] = c.bytes_attributed;
   cov["tls_flows"] = c.tls_flows;
   cov["tls_flows_without_sni"] = c.tls_flows_without_sni;
-  cov["tls_without_sni_share"] =
-      c.tls_flows == 0 ? 0.0
-                       : static_cast<double>(c.tls_flows_without_sni) /
-                             static_cast<double>(c.tls_flows);
+  cov["tls_without_sni_share"] = c.tls_flows == 0 ? 0.0
+                                                  : static_cast<double>(c.tls_flows_without_sni) /
+                                                        static_cast<double>(c.tls_flows);
   cov["dns_cache_attributions"] = c.dns_cache_attributions;
   doc["coverage"] = std::move(cov);
   return doc;
@@ -148,9 +146,8 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
   const auto rows = sortedRows(ledger);
   if (rows.empty())
     return "vendorwatch: no host talked to a listed vendor.\n";
-  out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", "HOST",
-                     "VENDOR", "STATUS", "CONF", "FLOWS", "DNS", "UPLOADED", "DOWNLOADED",
-                     "EVIDENCE");
+  out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", "HOST", "VENDOR",
+                     "STATUS", "CONF", "FLOWS", "DNS", "UPLOADED", "DOWNLOADED", "EVIDENCE");
   for (const auto& r : rows) {
     const cl::LedgerEntry& e = *r.e;
     const auto* v = sigs.findVendor(e.vendor_id);
@@ -158,11 +155,11 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
     if (!e.evidence.empty()) {
       // Show the most direct piece of evidence: a name the host used beats a certificate,
       // which beats a cached DNS answer, an address or a port.
-      static const char* const kRank[] = {"tls.sni",    "quic.sni",    "http.host",
-                                          "dns.query",  "dns.cname",   "tls.subject",
-                                          "tls.issuer", "tls.san",     "http.user_agent",
-                                          "dns.cache",  "dns.answer",  "ja4",
-                                          "ja3",        "ip",          "port"};
+      static const char* const kRank[] = {"tls.sni",    "quic.sni",   "http.host",
+                                          "dns.query",  "dns.cname",  "tls.subject",
+                                          "tls.issuer", "tls.san",    "http.user_agent",
+                                          "dns.cache",  "dns.answer", "ja4",
+                                          "ja3",        "ip",         "port"};
       auto rank = [](const std::string& f) {
         for (std::size_t i = 0; i < std::size(kRank); ++i)
           if (f == kRank[i])

@@ -23,8 +23,8 @@ bool hasCaptureMagic(const fs::path& p) {
   std::array<unsigned char, 4> m{};
   if (!in.read(reinterpret_cast<char*>(m.data()), 4))
     return false;
-  const std::uint32_t be = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
-                           (std::uint32_t{m[2]} << 8) | m[3];
+  const std::uint32_t be =
+      (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) | (std::uint32_t{m[2]} << 8) | m[3];
   return be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d || be == 0x4d3cb2a1 ||
          be == 0x0a0d0d0a;
 }

@@ -1,10 +1,10 @@
 // nDPI 4.2 behind the DpiEngine seam. The only file that includes nDPI headers.
-#include <vw/classify/ndpi_engine.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+
+#include <vw/classify/ndpi_engine.h>
 
 extern "C" {
 #include <ndpi_api.h>
@@ -79,8 +79,8 @@ public:
     verdict.master_proto = p.master_protocol;
     verdict.app_proto = p.app_protocol;
     verdict.category = static_cast<std::uint16_t>(p.category);
-    const bool detected = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
-                          p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
+    const bool detected =
+        p.app_protocol != NDPI_PROTOCOL_UNKNOWN || p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
     if (detected && ndpi_extra_dissection_possible(mod_.get(), f.get()) == 0)
       return DpiStatus::Done;
     return DpiStatus::Continue;
@@ -123,8 +123,7 @@ public:
 
   std::string protocolName(const DpiVerdict& v) const override {
     char buf[64];
-    ndpi_protocol p{v.master_proto, v.app_proto,
-                    static_cast<ndpi_protocol_category_t>(v.category)};
+    ndpi_protocol p{v.master_proto, v.app_proto, static_cast<ndpi_protocol_category_t>(v.category)};
     return ndpi_protocol2name(mod_.get(), p, buf, sizeof(buf));
   }
 

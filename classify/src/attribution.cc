@@ -1,8 +1,8 @@
-#include <vw/classify/attribution.h>
-
 #include <algorithm>
 #include <array>
 #include <bit>
+
+#include <vw/classify/attribution.h>
 
 namespace vw::classify {
 namespace sig = vw::signatures;
@@ -18,9 +18,9 @@ bool isNamedField(std::string_view f) {
 /// Bit per evidence field, to count distinct fields.
 std::uint32_t fieldBit(std::string_view f) {
   static constexpr std::array<std::string_view, 15> kFields = {
-      "tls.sni",   "quic.sni",   "http.host", "http.user_agent", "tls.subject",
-      "tls.issuer", "tls.san",   "dns.query", "dns.answer",      "dns.cname",
-      "dns.cache", "ip",         "ja3",       "ja4",             "port"};
+      "tls.sni", "quic.sni",  "http.host",  "http.user_agent", "tls.subject", "tls.issuer",
+      "tls.san", "dns.query", "dns.answer", "dns.cname",       "dns.cache",   "ip",
+      "ja3",     "ja4",       "port"};
   for (std::size_t i = 0; i < kFields.size(); ++i)
     if (kFields[i] == f)
       return 1u << i;
@@ -29,9 +29,12 @@ std::uint32_t fieldBit(std::string_view f) {
 
 Confidence fromSig(sig::Confidence c) {
   switch (c) {
-  case sig::Confidence::kHigh: return Confidence::High;
-  case sig::Confidence::kMedium: return Confidence::Medium;
-  case sig::Confidence::kLow: return Confidence::Low;
+  case sig::Confidence::kHigh:
+    return Confidence::High;
+  case sig::Confidence::kMedium:
+    return Confidence::Medium;
+  case sig::Confidence::kLow:
+    return Confidence::Low;
   }
   return Confidence::Low;
 }

@@ -1,12 +1,11 @@
-#include <vw/classify/classifier.h>
-
 #include <algorithm>
 
+#include <vw/classify/classifier.h>
 #include <vw/classify/proto/dns.h>
-#include <vw/packet/byte_reader.h>
 #include <vw/classify/proto/http.h>
 #include <vw/classify/proto/quic.h>
 #include <vw/classify/proto/tls_client_hello.h>
+#include <vw/packet/byte_reader.h>
 
 #include "inspect.h"
 
@@ -15,16 +14,19 @@ namespace sig = vw::signatures;
 
 const char* confidenceName(Confidence c) {
   switch (c) {
-  case Confidence::Low: return "low";
-  case Confidence::Medium: return "medium";
-  case Confidence::High: return "high";
-  case Confidence::None: break;
+  case Confidence::Low:
+    return "low";
+  case Confidence::Medium:
+    return "medium";
+  case Confidence::High:
+    return "high";
+  case Confidence::None:
+    break;
   }
   return "none";
 }
 
-bool StreamBuf::append(std::uint32_t seq, std::span<const std::uint8_t> payload,
-                       std::size_t cap) {
+bool StreamBuf::append(std::uint32_t seq, std::span<const std::uint8_t> payload, std::size_t cap) {
   if (!started) {
     started = true;
     next_seq = seq;
@@ -57,11 +59,13 @@ bool isHttpMethodStart(std::span<const std::uint8_t> p) {
   if (p.size() < 4)
     return false;
   const char c = static_cast<char>(p[0]);
-  return c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'C' || c == 'T' || c == 'N' ||
-         c == 'M' || c == 'L' || c == 'U' || c == 'R' || c == 'S';
+  return c == 'G' || c == 'P' || c == 'H' || c == 'D' || c == 'O' || c == 'C' || c == 'T' ||
+         c == 'N' || c == 'M' || c == 'L' || c == 'U' || c == 'R' || c == 'S';
 }
 
-bool isDnsPort(std::uint16_t port) { return port == 53; }
+bool isDnsPort(std::uint16_t port) {
+  return port == 53;
+}
 
 /// Client payload segments we look at for a late ClientHello before giving up on TLS.
 constexpr std::uint8_t kMaxClientPayloadsBeforeTls = 16;
@@ -180,8 +184,7 @@ FlowRecord Classifier::record(const FlowEntry& f, TimeUs ts) const {
 
 void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) {
   bool src_initiates = true;
-  if (p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) &&
-      (p.tcp_flags & tcpflag::kAck))
+  if (p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) && (p.tcp_flags & tcpflag::kAck))
     src_initiates = false; // SYN-ACK: the receiver opened the connection
   f.initiator_is_lo = src_initiates ? src_is_lo : !src_is_lo;
   f.id = (hashFlowKey(f.key) ^ (static_cast<std::uint64_t>(f.first_ts) * 0x9e3779b97f4a7c15ULL)) &
@@ -205,9 +208,9 @@ void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) 
   const IpAddr host = hostOf(f);
   const IpAddr init = initiatorOf(f);
   const IpAddr peer = host == init ? responderOf(f) : init;
-  const std::uint16_t peer_port =
-      host == init ? (f.initiator_is_lo ? f.key.hi_port : f.key.lo_port)
-                   : (f.initiator_is_lo ? f.key.lo_port : f.key.hi_port);
+  const std::uint16_t peer_port = host == init
+                                      ? (f.initiator_is_lo ? f.key.hi_port : f.key.lo_port)
+                                      : (f.initiator_is_lo ? f.key.lo_port : f.key.hi_port);
   std::vector<EvidenceItem> ev;
   attributor_->addIp("ip", peer, ev);
   attributor_->addPort(p.l4_proto, peer_port, ev);
@@ -233,8 +236,7 @@ FlowEntry* Classifier::flowFor(const DecodedPacket& p, bool& src_is_lo) {
     } else if (p.ts - f->last_ts > cfg_.table.idle_timeout) {
       endFlow(*f, EndReason::IdleTimeout);
       f = nullptr;
-    } else if (cfg_.table.active_timeout > 0 &&
-               p.ts - f->first_ts > cfg_.table.active_timeout) {
+    } else if (cfg_.table.active_timeout > 0 && p.ts - f->first_ts > cfg_.table.active_timeout) {
       endFlow(*f, EndReason::ActiveTimeout);
       f = nullptr;
     }
@@ -332,8 +334,7 @@ void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
       if (!dns_port && !not_dns && !in.udp_dns && f.pkts[0] + f.pkts[1] <= 2 &&
           plausibleDns(p.payload))
         in.udp_dns = true;
-      if (dns_port || in.udp_dns ||
-          (!not_dns && engine_.isDns({f.dpi_master, f.dpi_app, 0})))
+      if (dns_port || in.udp_dns || (!not_dns && engine_.isDns({f.dpi_master, f.dpi_app, 0})))
         dnsPayload(f, p.payload, p, d);
       else if (d == kToServer && isHttpMethodStart(p.payload))
         httpRequest(f, p); // SSDP and other HTTP over UDP
@@ -569,8 +570,8 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
   attribute(f, p.ts, false);
 }
 
-void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg,
-                            const DecodedPacket& p, Dir) {
+void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, const DecodedPacket& p,
+                            Dir) {
   DnsMessage m;
   const DnsParseStatus st = parseDnsMessage(msg, m);
   ++stats_.dns_messages;

@@ -1,6 +1,6 @@
-#include <vw/classify/dns_cache.h>
-
 #include <algorithm>
+
+#include <vw/classify/dns_cache.h>
 
 namespace vw::classify {
 

@@ -1,8 +1,7 @@
-#include <vw/classify/flow_table.h>
-
 #include <bit>
 
 #include <vw/classify/facts.h>
+#include <vw/classify/flow_table.h>
 
 #include "inspect.h"
 
@@ -10,14 +9,22 @@ namespace vw::classify {
 
 const char* endReasonName(EndReason r) {
   switch (r) {
-  case EndReason::Fin: return "fin";
-  case EndReason::Rst: return "rst";
-  case EndReason::IdleTimeout: return "idle_timeout";
-  case EndReason::ActiveTimeout: return "active_timeout";
-  case EndReason::Evicted: return "evicted";
-  case EndReason::EndOfInput: return "end_of_input";
-  case EndReason::Shutdown: return "shutdown";
-  case EndReason::Count_: break;
+  case EndReason::Fin:
+    return "fin";
+  case EndReason::Rst:
+    return "rst";
+  case EndReason::IdleTimeout:
+    return "idle_timeout";
+  case EndReason::ActiveTimeout:
+    return "active_timeout";
+  case EndReason::Evicted:
+    return "evicted";
+  case EndReason::EndOfInput:
+    return "end_of_input";
+  case EndReason::Shutdown:
+    return "shutdown";
+  case EndReason::Count_:
+    break;
   }
   return "unknown";
 }
@@ -89,7 +96,8 @@ void FlowTable::hashErase(std::uint32_t si) {
       break;
     const std::uint64_t home = hashes_[s] & mask_;
     // Move `s` into the hole if its home position is not in (hole, next] cyclically.
-    const bool between = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
+    const bool between =
+        hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
     if (!between) {
       index_[hole] = s;
       hole = next;
@@ -158,7 +166,9 @@ void FlowTable::markClosing(FlowEntry* f, TimeUs now) {
   close_tail_ = i;
 }
 
-FlowEntry* FlowTable::oldest() { return lru_head_ == kNil ? nullptr : &slots_[lru_head_]; }
+FlowEntry* FlowTable::oldest() {
+  return lru_head_ == kNil ? nullptr : &slots_[lru_head_];
+}
 
 FlowEntry* FlowTable::oldestClosing() {
   return close_head_ == kNil ? nullptr : &slots_[close_head_];

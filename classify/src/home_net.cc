@@ -1,6 +1,6 @@
-#include <vw/classify/home_net.h>
-
 #include <charconv>
+
+#include <vw/classify/home_net.h>
 
 namespace vw::classify {
 
@@ -24,7 +24,8 @@ bool parsePrefix(std::string_view text, Prefix& out) {
   out.len = static_cast<std::uint8_t>(len);
   // Clear host bits so that contains() can compare whole bytes.
   for (unsigned bit = len; bit < max; ++bit)
-    out.net.bytes[bit / 8] = static_cast<std::uint8_t>(out.net.bytes[bit / 8] & ~(0x80u >> (bit % 8)));
+    out.net.bytes[bit / 8] =
+        static_cast<std::uint8_t>(out.net.bytes[bit / 8] & ~(0x80u >> (bit % 8)));
   return true;
 }
 

@@ -40,18 +40,18 @@ struct PendingQuery {
 };
 
 struct FlowInspect {
-  DpiFlowPtr dpi;                 ///< nDPI state, freed when the engine is done
+  DpiFlowPtr dpi; ///< nDPI state, freed when the engine is done
   bool dpi_done = false;
   TlsState tls = TlsState::Waiting;
-  StreamBuf tls_buf;              ///< client stream for the ClientHello
-  bool connect_seen = false;      ///< a CONNECT request was seen: expect a tunnel
+  StreamBuf tls_buf;                ///< client stream for the ClientHello
+  bool connect_seen = false;        ///< a CONNECT request was seen: expect a tunnel
   std::uint8_t client_payloads = 0; ///< client payload segments seen while waiting for TLS
-  StreamBuf http_buf;             ///< an HTTP request head split over segments
-  bool udp_dns = false;           ///< a UDP flow on another port recognised as DNS
-  bool http_seen = false;         ///< an HTTP request was seen: keep parsing the connection
+  StreamBuf http_buf;               ///< an HTTP request head split over segments
+  bool udp_dns = false;             ///< a UDP flow on another port recognised as DNS
+  bool http_seen = false;           ///< an HTTP request was seen: keep parsing the connection
   std::unique_ptr<QuicInitialAssembler> quic;
   bool quic_done = false;
-  StreamBuf dns_tcp[2];           ///< DNS over TCP, per direction
+  StreamBuf dns_tcp[2];              ///< DNS over TCP, per direction
   std::vector<PendingQuery> pending; ///< DNS queries without a response yet (bounded)
 };
 

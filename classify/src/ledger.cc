@@ -1,6 +1,6 @@
-#include <vw/classify/ledger.h>
-
 #include <algorithm>
+
+#include <vw/classify/ledger.h>
 
 namespace vw::classify {
 namespace {

@@ -8,9 +8,9 @@ namespace vw::test {
 
 class FakeDpiEngine final : public classify::DpiEngine {
 public:
-  std::uint32_t done_after = 2;   ///< packets until Done (0 = never)
-  std::uint16_t proto = 91;       ///< protocol id reported (91 = TLS in nDPI)
-  int live_flows = 0;             ///< DpiFlow objects alive right now
+  std::uint32_t done_after = 2; ///< packets until Done (0 = never)
+  std::uint16_t proto = 91;     ///< protocol id reported (91 = TLS in nDPI)
+  int live_flows = 0;           ///< DpiFlow objects alive right now
   int created = 0;
   classify::DpiCertificate cert; ///< returned by certificate() when non-empty
 

@@ -11,9 +11,8 @@ namespace vw::classify {
 namespace {
 
 constexpr std::array<std::string_view, 23> kMethods = {
-    "GET",   "POST",   "HEAD",     "PUT",       "DELETE",    "OPTIONS", "CONNECT",
-    "PATCH", "TRACE",  "PROPFIND", "PROPPATCH", "MKCOL",     "COPY",    "MOVE",
-    "LOCK",  "UNLOCK", "REPORT",   "SEARCH",    "MKCALENDAR",
+    "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE", "PROPFIND",
+    "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH", "MKCALENDAR",
     // SSDP (UPnP discovery over UDP) and GENA event subscriptions.
     "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE"};
 

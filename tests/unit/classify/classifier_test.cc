@@ -117,8 +117,8 @@ std::vector<std::uint8_t> dnsResponse(const std::string& name, const std::uint8_
     start = dot + 1;
   }
   m.push_back(0);
-  m.insert(m.end(), {0, 1, 0, 1});                         // A IN
-  m.insert(m.end(), {0xc0, 0x0c, 0, 1, 0, 1});             // ptr to qname, A IN
+  m.insert(m.end(), {0, 1, 0, 1});             // A IN
+  m.insert(m.end(), {0xc0, 0x0c, 0, 1, 0, 1}); // ptr to qname, A IN
   m.insert(m.end(), {static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
                      static_cast<std::uint8_t>(ttl >> 8), static_cast<std::uint8_t>(ttl)});
   m.insert(m.end(), {0, 4, a[0], a[1], a[2], a[3]});
@@ -291,8 +291,7 @@ TEST_CASE("classifier: an expired DNS answer does not attribute", "[classify]") 
   CHECK(e.dns_lookups == 1);
 }
 
-TEST_CASE("classifier: an address in a vendor block alerts at flow end, not before",
-          "[classify]") {
+TEST_CASE("classifier: an address in a vendor block alerts at flow end, not before", "[classify]") {
   test::FakeDpiEngine eng;
   eng.done_after = 0; // never done: the indirect verdict waits for the flow end
   Capture cap;

@@ -24,12 +24,13 @@ struct AlertFields {
   std::string host;            ///< internal host address
   std::string src_ip, dest_ip; ///< initiator / responder
   std::uint16_t src_port = 0, dest_port = 0;
-  std::string proto;            ///< "TCP", "UDP", ...
-  std::string dest_name;        ///< best name of the vendor side (SNI, Host, DNS query), may be empty
-  std::string vendor_id, vendor_name, vendor_country, vendor_status; ///< status: banned|watch|allowed
+  std::string proto;     ///< "TCP", "UDP", ...
+  std::string dest_name; ///< best name of the vendor side (SNI, Host, DNS query), may be empty
+  std::string vendor_id, vendor_name, vendor_country,
+      vendor_status; ///< status: banned|watch|allowed
   std::string product_id, product_name, role;
-  std::string confidence;       ///< high | medium | low
-  std::string evidence_field;   ///< first evidence: field, value and indicator
+  std::string confidence;     ///< high | medium | low
+  std::string evidence_field; ///< first evidence: field, value and indicator
   std::string evidence_value;
   std::string evidence_indicator;
   std::uint64_t flow_id = 0;
@@ -38,9 +39,9 @@ struct AlertFields {
 /// One event. Self-contained (owns its strings) so that sinks may queue it.
 struct OutEvent {
   EventKind kind = EventKind::Flow;
-  std::int64_t ts_us = 0;            ///< event time (packet time offline), microseconds
-  std::string json;                  ///< the EVE JSON object, one line, no trailing newline
-  std::optional<AlertFields> alert;  ///< present for EventKind::Vendor
+  std::int64_t ts_us = 0;           ///< event time (packet time offline), microseconds
+  std::string json;                 ///< the EVE JSON object, one line, no trailing newline
+  std::optional<AlertFields> alert; ///< present for EventKind::Vendor
 };
 
 /// Delivery counters of a sink (all monotonic).

@@ -24,13 +24,13 @@ namespace vw::classify {
 
 struct ClassifierConfig {
   FlowTableConfig table;
-  bool use_vlan = true;            ///< VLAN id is part of the flow key
+  bool use_vlan = true;                 ///< VLAN id is part of the flow key
   std::uint32_t dpi_packet_budget = 32; ///< packets per flow handed to the DPI engine at most
   std::size_t dns_cache_entries = 65536;
   TimeUs dedup_window = 3'600'000'000; ///< per host x vendor; 0 = no dedup
   HomeNet home_net = HomeNet::defaults();
-  bool log_dns = false;   ///< report every DNS transaction (RecordSink::dnsTransaction)
-  bool log_http = false;  ///< report every HTTP request (RecordSink::httpRequest)
+  bool log_dns = false;  ///< report every DNS transaction (RecordSink::dnsTransaction)
+  bool log_http = false; ///< report every HTTP request (RecordSink::httpRequest)
   /// Keep a flow's facts (SNI, certificate, DNS, HTTP) until it ends, for its flow record.
   /// Off when flow records are not written: facts are dropped when inspection ends.
   bool keep_facts = true;
@@ -41,15 +41,15 @@ struct ClassifierConfig {
 /// Counters of one worker. All monotonic.
 struct ClassifierStats {
   std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;            ///< IP-layer bytes
-  std::uint64_t fragments = 0;        ///< non-first fragments (not attributed to flows)
-  std::uint64_t dpi_packets = 0;      ///< packets handed to the DPI engine
-  std::uint64_t dpi_flows = 0;        ///< flows that got DPI state
-  std::uint64_t dpi_freed_early = 0;  ///< DPI state freed because the engine was done
+  std::uint64_t bytes = 0;           ///< IP-layer bytes
+  std::uint64_t fragments = 0;       ///< non-first fragments (not attributed to flows)
+  std::uint64_t dpi_packets = 0;     ///< packets handed to the DPI engine
+  std::uint64_t dpi_flows = 0;       ///< flows that got DPI state
+  std::uint64_t dpi_freed_early = 0; ///< DPI state freed because the engine was done
   std::uint64_t dpi_budget_exhausted = 0;
-  std::uint64_t unknown_flows = 0;    ///< ended with no protocol
+  std::uint64_t unknown_flows = 0; ///< ended with no protocol
   std::uint64_t tls_client_hellos = 0;
-  std::uint64_t tls_gaps = 0;         ///< out-of-order segments skipped while collecting
+  std::uint64_t tls_gaps = 0; ///< out-of-order segments skipped while collecting
   std::uint64_t quic_client_hellos = 0;
   std::uint64_t dns_messages = 0;
   std::uint64_t dns_malformed = 0;
@@ -112,8 +112,7 @@ private:
   void attribute(FlowEntry& f, TimeUs ts, bool final);
   void emitAlert(FlowEntry& f, const Verdict& v, TimeUs ts, const IpAddr& host,
                  std::span<const EvidenceItem> ev);
-  void dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn,
-                            TimeUs ts);
+  void dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn, TimeUs ts);
   bool dedupAllows(const IpAddr& host, std::uint32_t vendor, TimeUs ts);
 
   ClassifierConfig cfg_;

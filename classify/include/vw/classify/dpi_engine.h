@@ -23,7 +23,8 @@ struct DpiVerdict {
 
 /// Certificate facts the engine extracted from the server's handshake (TLS <= 1.2).
 struct DpiCertificate {
-  std::string subject; ///< distinguished name, e.g. "C=US, O=CrowdStrike, Inc., CN=ts01-b.cloudsink.net"
+  std::string
+      subject; ///< distinguished name, e.g. "C=US, O=CrowdStrike, Inc., CN=ts01-b.cloudsink.net"
   std::string issuer;
   std::vector<std::string> san; ///< DNS names from subjectAltName, lowercased
 };

@@ -27,7 +27,7 @@ struct DnsAnswerFact {
 
 /// One DNS transaction (a query and, when seen, its response).
 struct DnsTxnFact {
-  std::string query;       ///< lowercased, no trailing dot
+  std::string query; ///< lowercased, no trailing dot
   std::uint16_t qtype = 0;
   std::int16_t rcode = -1; ///< -1 while no response was seen
   std::vector<DnsAnswerFact> answers;
@@ -38,8 +38,8 @@ struct TlsFacts {
   std::string subject, issuer;  ///< server certificate DNs (TLS <= 1.2)
   std::vector<std::string> san; ///< server certificate DNS SANs
   bool ech = false;
-  bool client_hello = false;    ///< a ClientHello was parsed
-  std::uint16_t version = 0;    ///< highest version offered by the client
+  bool client_hello = false; ///< a ClientHello was parsed
+  std::uint16_t version = 0; ///< highest version offered by the client
 };
 
 struct QuicFacts {
@@ -48,7 +48,7 @@ struct QuicFacts {
 
 struct HttpFacts {
   std::string host, user_agent;
-  std::string connect;     ///< CONNECT target host:port (explicit proxy)
+  std::string connect; ///< CONNECT target host:port (explicit proxy)
   std::uint32_t requests = 0;
 };
 

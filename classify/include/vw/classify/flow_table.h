@@ -37,18 +37,18 @@ struct FlowFacts;   // facts extracted from the flow (owned strings), allocated 
 /// inspection state live outside and are freed as soon as they are not needed.
 struct FlowEntry {
   FlowKey key{};
-  std::uint64_t id = 0;       ///< deterministic id (hash of key and start time)
+  std::uint64_t id = 0; ///< deterministic id (hash of key and start time)
   TimeUs first_ts = 0;
   TimeUs last_ts = 0;
-  TimeUs close_ts = 0;        ///< when FIN/RST closed it (0 = open)
+  TimeUs close_ts = 0; ///< when FIN/RST closed it (0 = open)
   std::uint64_t pkts[2] = {0, 0};
-  std::uint64_t bytes[2] = {0, 0}; ///< IP-layer bytes per direction
-  std::uint32_t lru_prev = 0, lru_next = 0;   ///< intrusive LRU list (by last packet)
+  std::uint64_t bytes[2] = {0, 0};              ///< IP-layer bytes per direction
+  std::uint32_t lru_prev = 0, lru_next = 0;     ///< intrusive LRU list (by last packet)
   std::uint32_t close_prev = 0, close_next = 0; ///< intrusive list of closing flows
-  bool initiator_is_lo = true; ///< the `lo` endpoint of the key is the initiator
+  bool initiator_is_lo = true;                  ///< the `lo` endpoint of the key is the initiator
   bool in_use = false;
   bool closing = false;
-  std::uint8_t fin_seen = 0;   ///< bit 0: initiator sent FIN, bit 1: responder sent FIN
+  std::uint8_t fin_seen = 0; ///< bit 0: initiator sent FIN, bit 1: responder sent FIN
   bool rst_seen = false;
   bool inspect_done = false;   ///< deep inspection finished (state freed)
   std::int16_t vendor = -1;    ///< attributed vendor index, -1 none
@@ -67,9 +67,9 @@ struct FlowEntry {
 /// Flow-table settings.
 struct FlowTableConfig {
   std::uint32_t max_flows = 262144;
-  TimeUs idle_timeout = 120'000'000;   ///< 120 s
+  TimeUs idle_timeout = 120'000'000;     ///< 120 s
   TimeUs active_timeout = 3'600'000'000; ///< 1 h; 0 = never split
-  TimeUs close_linger = 2'000'000;     ///< keep a FIN/RST-closed flow 2 s for stragglers
+  TimeUs close_linger = 2'000'000;       ///< keep a FIN/RST-closed flow 2 s for stragglers
 };
 
 /// Counters of the table.
@@ -127,10 +127,10 @@ private:
   void hashErase(std::uint32_t slot_index);
 
   FlowTableConfig cfg_;
-  std::vector<FlowEntry> slots_;       ///< capacity = max_flows, grows to the high-water mark
-  std::vector<std::uint32_t> free_;    ///< free slot indices
-  std::vector<std::uint32_t> index_;   ///< open addressing, slot index or kNil
-  std::vector<std::uint64_t> hashes_;  ///< full hash per slot (for fast compare / deletion)
+  std::vector<FlowEntry> slots_;      ///< capacity = max_flows, grows to the high-water mark
+  std::vector<std::uint32_t> free_;   ///< free slot indices
+  std::vector<std::uint32_t> index_;  ///< open addressing, slot index or kNil
+  std::vector<std::uint64_t> hashes_; ///< full hash per slot (for fast compare / deletion)
   std::uint64_t mask_ = 0;
   std::uint32_t size_ = 0;
   std::uint32_t lru_head_ = kNil, lru_tail_ = kNil;

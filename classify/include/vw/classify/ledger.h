@@ -27,8 +27,8 @@ struct LedgerEvidence {
 struct LedgerEntry {
   std::string vendor_id;
   std::set<std::string> products;
-  std::uint64_t flows = 0;       ///< attributed flows (DNS lookups not included)
-  std::uint64_t dns_lookups = 0; ///< DNS queries for vendor names made by the host
+  std::uint64_t flows = 0;             ///< attributed flows (DNS lookups not included)
+  std::uint64_t dns_lookups = 0;       ///< DNS queries for vendor names made by the host
   std::uint64_t bytes_to_vendor = 0;   ///< IP-layer bytes the host sent on attributed flows
   std::uint64_t bytes_from_vendor = 0; ///< IP-layer bytes the host received on them
   TimeUs first_seen = 0, last_seen = 0;
@@ -57,9 +57,8 @@ public:
                Confidence c, std::uint64_t bytes_to, std::uint64_t bytes_from, TimeUs first,
                TimeUs last, const std::vector<LedgerEvidence>& ev);
   /// Adds one DNS lookup of a vendor name by `host`.
-  void addDnsLookup(const IpAddr& host, const std::string& vendor_id,
-                    const std::string& product_id, Confidence c, TimeUs ts,
-                    const LedgerEvidence& ev);
+  void addDnsLookup(const IpAddr& host, const std::string& vendor_id, const std::string& product_id,
+                    Confidence c, TimeUs ts, const LedgerEvidence& ev);
   void merge(const Ledger& o);
 
   Coverage& coverage() { return coverage_; }

@@ -29,11 +29,11 @@ struct FlowRecord {
   const FlowEntry* flow = nullptr;
   IpAddr src_ip, dest_ip;
   std::uint16_t src_port = 0, dest_port = 0;
-  IpAddr host;                  ///< the internal host of the flow
-  std::string_view app_proto;   ///< engine protocol name, e.g. "TLS.Google"
+  IpAddr host;                ///< the internal host of the flow
+  std::string_view app_proto; ///< engine protocol name, e.g. "TLS.Google"
   std::string_view category;
   EndReason reason = EndReason::EndOfInput; ///< valid in flowEnded()
-  TimeUs ts = 0;                ///< event time
+  TimeUs ts = 0;                            ///< event time
   bool ended = false;
   const FlowFacts* facts = nullptr; ///< may be null
 };
