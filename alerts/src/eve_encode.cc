@@ -54,6 +54,23 @@ std::string protoText(std::uint8_t p) {
 }
 } // namespace
 
+namespace {
+/// The `vendor` and `product` objects shared by vendor events and flow records.
+void addVendorProduct(Json& j, const signatures::Vendor& v, const signatures::Product& p) {
+  Json vendor;
+  vendor["id"] = v.id;
+  vendor["name"] = v.name;
+  vendor["country"] = v.country;
+  vendor["status"] = std::string(signatures::toString(v.status));
+  Json product;
+  product["id"] = p.id;
+  product["name"] = p.name;
+  product["role"] = std::string(signatures::toString(p.role));
+  j["vendor"] = std::move(vendor);
+  j["product"] = std::move(product);
+}
+} // namespace
+
 Json dnsJson(const cl::DnsTxnFact& t) {
   Json d;
   d["query"] = t.query;
@@ -129,17 +146,7 @@ void EveRecordSink::addVerdict(Json& j, const cl::FlowRecord& r) const {
     return;
   const auto& v = sigs_->vendors()[static_cast<std::size_t>(f.vendor)];
   const auto& p = sigs_->products()[static_cast<std::size_t>(f.product)];
-  Json vendor;
-  vendor["id"] = v.id;
-  vendor["name"] = v.name;
-  vendor["country"] = v.country;
-  vendor["status"] = std::string(signatures::toString(v.status));
-  Json product;
-  product["id"] = p.id;
-  product["name"] = p.name;
-  product["role"] = std::string(signatures::toString(p.role));
-  j["vendor"] = std::move(vendor);
-  j["product"] = std::move(product);
+  addVendorProduct(j, v, p);
   j["confidence"] = cl::confidenceName(static_cast<cl::Confidence>(f.confidence));
   if (r.facts != nullptr) {
     std::vector<cl::EvidenceItem> mine;
@@ -159,8 +166,6 @@ void EveRecordSink::flowEnded(const cl::FlowRecord& r) {
   if (!r.category.empty())
     j["app_category"] = std::string(r.category);
   j["host"] = r.host.toString();
-  const bool lo_init = f.initiator_is_lo;
-  (void)lo_init;
   Json flow;
   flow["pkts_toserver"] = f.pkts[cl::kToServer];
   flow["pkts_toclient"] = f.pkts[cl::kToClient];
@@ -235,17 +240,7 @@ void EveRecordSink::vendorAlert(const cl::VendorAlert& a) {
   const auto& p = sigs_->products()[a.product];
   Json j = common(a.flow, "vendor");
   j["host"] = a.flow.host.toString();
-  Json vendor;
-  vendor["id"] = v.id;
-  vendor["name"] = v.name;
-  vendor["country"] = v.country;
-  vendor["status"] = std::string(signatures::toString(v.status));
-  Json product;
-  product["id"] = p.id;
-  product["name"] = p.name;
-  product["role"] = std::string(signatures::toString(p.role));
-  j["vendor"] = std::move(vendor);
-  j["product"] = std::move(product);
+  addVendorProduct(j, v, p);
   j["confidence"] = cl::confidenceName(a.confidence);
   j["evidence"] = evidenceJson(a.evidence);
 
