@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmark: vendorwatch against nDPI's reader and a bare libpcap read loop, on the standard
+# bench-mix capture, in one run, alternating, medians over RUNS runs.
+#   tests/bench/run.sh [BUILD_DIR] [RUNS]        (default build, 3)
+# Needs: ../shared/bench/make-bench-mix.sh (mergecap/capinfos from wireshark-common), ndpiReader
+# (libndpi-bin), /usr/bin/time (package time). Prints a table; timing is never asserted.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$here/build}
+runs=${2:-3}
+shared=${VW_SHARED_DIR:-$here/../shared}
+work=${VW_BENCH_DIR:-$build/bench}
+mkdir -p "$work"
+mix=$work/bench-mix.pcap
+if [ ! -s "$mix" ]; then
+  echo "bench: building $mix" >&2
+  sh "$shared/bench/make-bench-mix.sh" "$mix" >&2
+fi
+vw=$build/cli/vendorwatch
+bare=$build/capture/pcap_read_bench
+[ -x "$vw" ] && [ -x "$bare" ] || { echo "bench: build $build first" >&2; exit 2; }
+packets=$(capinfos -c -M "$mix" | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')
+
+declare -A cmd
+cmd[bare]="$bare $mix"
+cmd[ndpiReader]="ndpiReader -i $mix -q -e 0"
+cmd[vw-1]="$vw scan -q $mix"
+order=(bare ndpiReader vw-1)
+
+for r in $(seq 1 "$runs"); do
+  for name in "${order[@]}"; do
+    /usr/bin/time -f "%e %M" -o "$work/$name.$r.time" ${cmd[$name]} > /dev/null 2> "$work/$name.$r.err" || {
+      echo "bench: $name failed, see $work/$name.$r.err" >&2; exit 1; }
+  done
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+printf '%-12s %10s %12s %14s %10s\n' command median_s Mpps peak_RSS_MiB "vs nDPI"
+ndpi_t=$(for r in $(seq 1 "$runs"); do cut -d' ' -f1 "$work/ndpiReader.$r.time"; done | median)
+for name in "${order[@]}"; do
+  t=$(for r in $(seq 1 "$runs"); do cut -d' ' -f1 "$work/$name.$r.time"; done | median)
+  m=$(for r in $(seq 1 "$runs"); do cut -d' ' -f2 "$work/$name.$r.time"; done | sort -n | tail -1)
+  awk -v n="$name" -v t="$t" -v m="$m" -v p="$packets" -v nd="$ndpi_t" \
+    'BEGIN {printf "%-12s %10.2f %12.2f %14.1f %9.2fx\n", n, t, p/t/1e6, m/1024, nd/t}'
+done
+echo "packets: $packets; runs: $runs (medians); capture: $mix"
