@@ -192,16 +192,10 @@ void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) 
   if (f.id == 0)
     f.id = 1;
 
-  if (p.l4_proto == ipproto::kTcp || p.l4_proto == ipproto::kUdp) {
-    f.inspect = std::make_unique<FlowInspect>();
-    f.inspect->dpi = engine_.newFlow();
-    if (f.inspect->dpi)
-      ++stats_.dpi_flows;
-    else
-      f.inspect->dpi_done = true;
-  } else {
+  // Inspection state is allocated at the flow's first payload (startInspect), so handshakes
+  // that never carry data (scans, SYN floods, refused connections) cost only the slot.
+  if (p.l4_proto != ipproto::kTcp && p.l4_proto != ipproto::kUdp)
     f.inspect_done = true;
-  }
 
   // Evidence available from the addresses alone: the peer's address block, a distinctive
   // port, and names this host resolved for that address earlier.
@@ -282,8 +276,19 @@ void Classifier::onPacket(const DecodedPacket& p) {
         table_.markClosing(f, p.ts);
     }
   }
+  if (!f->inspect && !f->inspect_done && !p.payload.empty())
+    startInspect(*f);
   if (f->inspect)
     inspect(*f, p, d);
+}
+
+void Classifier::startInspect(FlowEntry& f) {
+  f.inspect = std::make_unique<FlowInspect>();
+  f.inspect->dpi = engine_.newFlow();
+  if (f.inspect->dpi)
+    ++stats_.dpi_flows;
+  else
+    f.inspect->dpi_done = true;
 }
 
 void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {

@@ -378,3 +378,23 @@ TEST_CASE("classifier: a PROXY protocol v1 header before the ClientHello is skip
   seg.insert(seg.end(), std::begin(kChromeIitCnr), std::end(kChromeIitCnr));
   CHECK(classifyHello({seg}) == "www.iit.cnr.it");
 }
+
+TEST_CASE("classifier: a flow without payload never gets inspection state", "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  Capture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  // A SYN scan: handshakes only.
+  for (std::uint16_t port = 1; port <= 50; ++port) {
+    c.onPacket(pkt("10.0.0.5", 40000, "203.0.113.9", port, 6, port, kSyn));
+    c.onPacket(pkt("203.0.113.9", port, "10.0.0.5", 40000, 6, port, tcpflag::kRst));
+  }
+  CHECK(eng.created == 0);
+  CHECK(c.stats().dpi_flows == 0);
+  const std::uint8_t data[] = {'h', 'i'};
+  c.onPacket(pkt("10.0.0.5", 40001, "203.0.113.9", 80, 6, 100, kSyn));
+  CHECK(eng.created == 0);
+  c.onPacket(pkt("10.0.0.5", 40001, "203.0.113.9", 80, 6, 101, kAck, data));
+  CHECK(eng.created == 1);
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.ended.size() == 51);
+}

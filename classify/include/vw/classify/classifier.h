@@ -92,6 +92,7 @@ public:
 private:
   FlowEntry* flowFor(const DecodedPacket& p, bool& src_is_lo);
   void initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo);
+  void startInspect(FlowEntry& f);
   void endFlow(FlowEntry& f, EndReason why);
   void inspect(FlowEntry& f, const DecodedPacket& p, Dir d);
   void finishDpi(FlowEntry& f, bool gave_up);
