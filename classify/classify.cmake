@@ -6,6 +6,7 @@ add_library(vw_classify
   src/ledger.cc
   src/dns_cache.cc
   src/home_net.cc
+  src/shard.cc
 )
 add_library(vw::classify ALIAS vw_classify)
 target_include_directories(vw_classify PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

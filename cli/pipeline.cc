@@ -81,8 +81,8 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
   return true;
 }
 
-bool buildPipeline(const PipelineOptions& o, Pipeline& p) {
-  classify::ClassifierConfig cfg;
+bool buildPipeline(const PipelineOptions& o, Pipeline& p, bool with_classifier) {
+  classify::ClassifierConfig& cfg = p.cfg;
   std::string err;
   if (!classifierConfig(o, cfg, err)) {
     diag(err);
@@ -136,17 +136,19 @@ bool buildPipeline(const PipelineOptions& o, Pipeline& p) {
   }
   if (p.sinks.empty() || o.force_stdout)
     p.sinks.push_back(alerts::makeStdoutSink());
-  std::vector<alerts::EventSink*> outs;
+  std::vector<alerts::EventSink*>& outs = p.outs;
   for (auto& s : p.sinks)
     outs.push_back(s.get());
+  p.eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{o.log_flows},
+                                                  p.matcher->sharedSet(), outs);
+  if (!with_classifier)
+    return true;
 
   p.engine = classify::ndpi::makeNdpiEngine(err);
   if (!p.engine) {
     diag(err);
     return false;
   }
-  p.eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{o.log_flows},
-                                                  p.matcher->sharedSet(), outs);
   p.classifier = std::make_unique<classify::Classifier>(cfg, *p.engine, p.matcher, *p.eve);
   return true;
 }

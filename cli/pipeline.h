@@ -36,6 +36,7 @@ struct PipelineOptions {
   std::string syslog_cert, syslog_key, syslog_tls_name, syslog_facility = "local0";
   bool syslog_no_verify = false;
   bool force_stdout = false;
+  std::uint32_t workers = 1;
 };
 
 /// Registers the shared flags on a command.
@@ -47,12 +48,16 @@ struct Pipeline {
   std::vector<alerts::EventSinkPtr> sinks;
   classify::DpiEnginePtr engine;
   std::unique_ptr<alerts::EveRecordSink> eve;
-  std::unique_ptr<classify::Classifier> classifier;
+  std::unique_ptr<classify::Classifier> classifier; ///< only when built with_classifier
+  classify::ClassifierConfig cfg;                   ///< the classifier settings of the options
+  std::vector<alerts::EventSink*> outs;             ///< the sinks, unowned
 };
 
 /// Validates the options and builds the pipeline. On any error prints it to stderr and returns
 /// false (the caller exits with kExitUsage).
-bool buildPipeline(const PipelineOptions& o, Pipeline& out);
+/// `with_classifier`: also build the DPI engine and one in-line classifier (live mode); scan
+/// builds one per worker instead (workers.h).
+bool buildPipeline(const PipelineOptions& o, Pipeline& out, bool with_classifier = true);
 
 /// Builds the classifier configuration from the options; false + message on a bad value.
 bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg, std::string& err);

@@ -19,6 +19,7 @@
 #include "common.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "workers.h"
 
 namespace vw::cli {
 namespace {
@@ -37,7 +38,7 @@ struct ReadStats {
 };
 
 std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
-                      const classify::FlowTableStats& ts, const alerts::EveRecordSink& eve) {
+                      const classify::FlowTableStats& ts, const WorkerPool& pool) {
   std::string s;
   s += fmt::format("vendorwatch: read {} input(s) ({} failed, {} truncated): {} packets, {}\n",
                    rs.inputs_ok + rs.inputs_failed, rs.inputs_failed, rs.truncated_inputs,
@@ -58,6 +59,12 @@ std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
       ended += fmt::format(" {}={}", classify::endReasonName(static_cast<classify::EndReason>(i)),
                            ts.ended[i]);
   s += fmt::format("  flows: {} (peak {} live); ended:{}\n", ts.created, ts.peak, ended);
+  if (pool.size() > 1) {
+    std::string per;
+    for (const auto n : pool.routed())
+      per += fmt::format(" {}", n);
+    s += fmt::format("  workers: {}; packets per worker:{}\n", pool.size(), per);
+  }
   s += fmt::format("  dpi: {} packets inspected in {} flows; state freed early {}, budget "
                    "exhausted {}; unknown flows {}\n",
                    cs.dpi_packets, cs.dpi_flows, cs.dpi_freed_early, cs.dpi_budget_exhausted,
@@ -68,7 +75,7 @@ std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
                    cs.http_requests);
   s += fmt::format("  vendors: {} attributed flows, {} alerts written, {} deduplicated, {} DNS "
                    "cache hits\n",
-                   cs.attributed_flows, eve.written(alerts::EventKind::Vendor),
+                   cs.attributed_flows, pool.written(alerts::EventKind::Vendor),
                    cs.alerts_deduplicated, cs.dns_cache_hits);
   return s;
 }
@@ -111,13 +118,17 @@ int runScan(const ScanOptions& so) {
   const PipelineOptions& o = so.pipe;
   // Configuration first: any error here is a usage error (exit 2) before any input is read.
   Pipeline pipe;
-  if (!buildPipeline(o, pipe))
+  if (!buildPipeline(o, pipe, /*with_classifier=*/false))
     return kExitUsage;
   auto& matcher = pipe.matcher;
   auto& sinks = pipe.sinks;
   auto& eve = *pipe.eve;
-  auto& classifier = *pipe.classifier;
   std::string err;
+  WorkerPool pool(pipe.cfg, o.log_flows, matcher, pipe.outs, o.workers);
+  if (!pool.start(err)) {
+    diag(err);
+    return kExitUsage;
+  }
 
   std::vector<std::string> expand_errors;
   const auto files = capture::expandInputs(so.inputs, expand_errors);
@@ -154,10 +165,10 @@ int runScan(const ScanOptions& so) {
       const DecodeStatus ds = decodePacket(pv, dp);
       ++rs.outcomes[static_cast<std::size_t>(ds)];
       if (decodeUsable(ds))
-        classifier.onPacket(dp);
+        pool.route(pv, dp);
       if ((rs.packets & 1023) == 0)
-        progress.tick(bytes_done + src->bytesRead(), rs.packets, classifier.table().stats().created,
-                      classifier.stats().vendor_alerts);
+        progress.tick(bytes_done + src->bytesRead(), rs.packets, pool.flowsCreated(),
+                      pool.vendorAlerts());
     }
     bytes_done += src->bytesRead();
     if (st != capture::SourceStatus::Eof)
@@ -170,14 +181,17 @@ int runScan(const ScanOptions& so) {
       rc = kExitInputError;
     }
   }
-  classifier.endAll(classify::EndReason::EndOfInput);
+  pool.finish(); // ends every flow and writes the remaining events
   progress.finish();
+  const classify::ClassifierStats cstats = pool.stats();
+  const classify::FlowTableStats tstats = pool.tableStats();
+  const classify::Ledger ledger = pool.ledger();
 
   if (o.log_stats) {
     alerts::OutEvent ev;
     ev.kind = alerts::EventKind::Stats;
     ev.ts_us = rs.last_ts;
-    ev.json = alerts::dumpLine(statsJson(rs, classifier.stats(), classifier.table().stats()));
+    ev.json = alerts::dumpLine(statsJson(rs, cstats, tstats));
     eve.write(ev);
   }
   for (auto& s : sinks) {
@@ -196,7 +210,7 @@ int runScan(const ScanOptions& so) {
     meta.first_packet_us = rs.first_ts;
     meta.last_packet_us = rs.last_ts;
     meta.packets = rs.packets;
-    const auto doc = alerts::summaryJson(classifier.ledger(), matcher->set(), meta);
+    const auto doc = alerts::summaryJson(ledger, matcher->set(), meta);
     const std::string tmp = o.summary + ".tmp";
     {
       std::ofstream out(tmp, std::ios::trunc);
@@ -210,9 +224,9 @@ int runScan(const ScanOptions& so) {
   }
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (o.table || (tty && !o.no_table && !o.quiet))
-    std::fputs(alerts::hostTable(classifier.ledger(), matcher->set()).c_str(), stderr);
+    std::fputs(alerts::hostTable(ledger, matcher->set()).c_str(), stderr);
   if (!o.quiet)
-    std::fputs(statsText(rs, classifier.stats(), classifier.table().stats(), eve).c_str(), stderr);
+    std::fputs(statsText(rs, cstats, tstats, pool).c_str(), stderr);
   for (auto& s : sinks) {
     const auto st = s->stats();
     if (s->name() != "stdout" && !o.quiet)
@@ -230,6 +244,10 @@ void addScanCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("inputs", o->inputs, "Capture files, directories (recursive) or - for stdin")
       ->required();
   addPipelineOptions(*c, o->pipe);
+  c->add_option("--workers", o->pipe.workers,
+                "Classification threads (besides the reader); each owns a share of the flows")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
   c->footer(
       "Examples:\n"
       "  vendorwatch scan --table pcaps/demo.pcap\n"

@@ -153,6 +153,30 @@ FlowFacts& Classifier::facts(FlowEntry& f) {
   return *f.facts;
 }
 
+ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
+  static_assert(sizeof(ClassifierStats) == 18 * sizeof(std::uint64_t),
+                "a counter was added: sum it here too");
+  packets += o.packets;
+  bytes += o.bytes;
+  fragments += o.fragments;
+  dpi_packets += o.dpi_packets;
+  dpi_flows += o.dpi_flows;
+  dpi_freed_early += o.dpi_freed_early;
+  dpi_budget_exhausted += o.dpi_budget_exhausted;
+  unknown_flows += o.unknown_flows;
+  tls_client_hellos += o.tls_client_hellos;
+  tls_gaps += o.tls_gaps;
+  quic_client_hellos += o.quic_client_hellos;
+  dns_messages += o.dns_messages;
+  dns_malformed += o.dns_malformed;
+  http_requests += o.http_requests;
+  vendor_alerts += o.vendor_alerts;
+  alerts_deduplicated += o.alerts_deduplicated;
+  attributed_flows += o.attributed_flows;
+  dns_cache_hits += o.dns_cache_hits;
+  return *this;
+}
+
 IpAddr Classifier::initiatorOf(const FlowEntry& f) const {
   return f.initiator_is_lo ? f.key.lo_ip : f.key.hi_ip;
 }
@@ -249,7 +273,7 @@ FlowEntry* Classifier::flowFor(const DecodedPacket& p, bool& src_is_lo) {
 void Classifier::onPacket(const DecodedPacket& p) {
   ++stats_.packets;
   stats_.bytes += p.ip_len;
-  if (p.ts - last_expire_ >= 1'000'000 || p.ts < last_expire_) {
+  if (!cfg_.external_clock && (p.ts - last_expire_ >= 1'000'000 || p.ts < last_expire_)) {
     expire(p.ts);
     last_expire_ = p.ts;
   }

@@ -1,12 +1,16 @@
 #include <algorithm>
+#include <iterator>
 
 #include <vw/classify/ledger.h>
 
 namespace vw::classify {
 namespace {
+// Keeps the kMaxEvidence smallest items: the result does not depend on the order in which
+// evidence arrives, so ledgers merged from several workers equal a single worker's.
 void addEvidence(std::set<LedgerEvidence>& set, const LedgerEvidence& e) {
-  if (set.size() < LedgerEntry::kMaxEvidence)
-    set.insert(e);
+  set.insert(e);
+  if (set.size() > LedgerEntry::kMaxEvidence)
+    set.erase(std::prev(set.end()));
 }
 void widen(LedgerEntry& e, TimeUs first, TimeUs last) {
   if (e.first_seen == 0 || first < e.first_seen)

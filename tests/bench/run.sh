@@ -24,8 +24,9 @@ packets=$(capinfos -c -M "$mix" | awk -F: '/Number of packets/ {gsub(/ /,"",$2);
 declare -A cmd
 cmd[bare]="$bare $mix"
 cmd[ndpiReader]="ndpiReader -i $mix -q -e 0"
-cmd[vw-1]="$vw scan -q $mix"
-order=(bare ndpiReader vw-1)
+cmd[vw-1]="$vw scan -q --workers 1 $mix"
+cmd[vw-2]="$vw scan -q --workers 2 $mix"
+order=(bare ndpiReader vw-1 vw-2)
 
 for r in $(seq 1 "$runs"); do
   for name in "${order[@]}"; do
@@ -35,12 +36,13 @@ for r in $(seq 1 "$runs"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-printf '%-12s %10s %12s %14s %10s\n' command median_s Mpps peak_RSS_MiB "vs nDPI"
+printf '%-12s %10s %12s %14s %10s %10s\n' command median_s Mpps peak_RSS_MiB "vs nDPI" "vs bare"
+bare_t=$(for r in $(seq 1 "$runs"); do cut -d' ' -f1 "$work/bare.$r.time"; done | median)
 ndpi_t=$(for r in $(seq 1 "$runs"); do cut -d' ' -f1 "$work/ndpiReader.$r.time"; done | median)
 for name in "${order[@]}"; do
   t=$(for r in $(seq 1 "$runs"); do cut -d' ' -f1 "$work/$name.$r.time"; done | median)
   m=$(for r in $(seq 1 "$runs"); do cut -d' ' -f2 "$work/$name.$r.time"; done | sort -n | tail -1)
-  awk -v n="$name" -v t="$t" -v m="$m" -v p="$packets" -v nd="$ndpi_t" \
-    'BEGIN {printf "%-12s %10.2f %12.2f %14.1f %9.2fx\n", n, t, p/t/1e6, m/1024, nd/t}'
+  awk -v n="$name" -v t="$t" -v m="$m" -v p="$packets" -v nd="$ndpi_t" -v b="$bare_t" \
+    'BEGIN {printf "%-12s %10.2f %12.2f %14.1f %9.2fx %9.1fx\n", n, t, p/t/1e6, m/1024, nd/t, t/b}'
 done
 echo "packets: $packets; runs: $runs (medians); capture: $mix"

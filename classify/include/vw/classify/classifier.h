@@ -36,6 +36,10 @@ struct ClassifierConfig {
   bool keep_facts = true;
   std::size_t tls_hello_max = 16384; ///< bytes buffered for a ClientHello
   std::size_t dns_tcp_max = 65536;   ///< bytes buffered per direction for DNS over TCP
+  /// The caller advances time with tick() (a multi-worker pipeline broadcasts the reader's
+  /// clock to every worker, so flows expire at the same points whatever the worker count).
+  /// Off: onPacket() expires flows itself once per second of packet time.
+  bool external_clock = false;
 };
 
 /// Counters of one worker. All monotonic.
@@ -58,6 +62,9 @@ struct ClassifierStats {
   std::uint64_t alerts_deduplicated = 0;
   std::uint64_t attributed_flows = 0;
   std::uint64_t dns_cache_hits = 0;
+
+  /// Adds another worker's counters.
+  ClassifierStats& operator+=(const ClassifierStats& o);
 };
 
 class Classifier {
@@ -76,6 +83,10 @@ public:
   /// Ends flows idle for longer than the timeout, and closed flows past their linger, as of
   /// `now` (packet time offline, wall time live).
   void expire(TimeUs now);
+
+  /// The clock advanced to `now` (external_clock mode): the same expiry onPacket() does on
+  /// its own otherwise. Call it once per second of packet time, before that packet.
+  void tick(TimeUs now) { expire(now); }
 
   /// Ends every flow (end of input or shutdown), oldest first.
   void endAll(EndReason why);

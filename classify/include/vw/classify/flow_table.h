@@ -76,7 +76,16 @@ struct FlowTableConfig {
 struct FlowTableStats {
   std::uint64_t created = 0;
   std::uint64_t ended[static_cast<int>(EndReason::Count_)] = {};
-  std::uint32_t peak = 0;
+  std::uint32_t peak = 0; ///< most flows alive at once (summed over workers when merged)
+
+  /// Adds another worker's counters.
+  FlowTableStats& operator+=(const FlowTableStats& o) {
+    created += o.created;
+    for (int i = 0; i < static_cast<int>(EndReason::Count_); ++i)
+      ended[i] += o.ended[i];
+    peak += o.peak;
+    return *this;
+  }
 };
 
 class FlowTable {

@@ -1,0 +1,231 @@
+#include "workers.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include <vw/classify/ndpi_engine.h>
+#include <vw/classify/shard.h>
+
+namespace vw::cli {
+namespace {
+
+/// Routed packets per output epoch. Small enough that events leave promptly and batches stay
+/// small, large enough that the hand-over costs nothing per packet.
+constexpr std::uint64_t kEpochPackets = 16384;
+
+/// Collects one worker's events of the current epoch.
+class BatchSink final : public alerts::EventSink {
+public:
+  void write(const alerts::OutEvent& ev) override { batch.push_back(ev); }
+  bool flush(int) override { return true; }
+  alerts::SinkStats stats() const override { return {}; }
+  std::string name() const override { return "batch"; }
+  std::vector<alerts::OutEvent> batch;
+};
+
+} // namespace
+
+struct WorkerPool::Worker {
+  PacketRing ring;
+  classify::DpiEnginePtr engine;
+  BatchSink collect;
+  std::unique_ptr<alerts::EveRecordSink> eve;
+  std::unique_ptr<classify::Classifier> classifier;
+  std::thread thread;
+  DecodedPacket dp;         ///< worker-side decoding scratch
+  std::uint64_t routed = 0; ///< reader-side counter
+
+  // Hand-over of finished epochs (worker -> reader). The lock is taken once per epoch.
+  std::mutex mu;
+  std::deque<std::vector<alerts::OutEvent>> done;
+  std::atomic<std::int64_t> epochs_done{0};
+  std::atomic<std::uint64_t> flows_created{0}, vendor_alerts{0};
+};
+
+WorkerPool::WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
+                       std::shared_ptr<const signatures::Matcher> matcher,
+                       std::vector<alerts::EventSink*> outs, std::uint32_t workers)
+    : cfg_(base), log_flows_(log_flows), matcher_(std::move(matcher)), outs_(std::move(outs)) {
+  const std::uint32_t n = std::max<std::uint32_t>(1, workers);
+  // The table and DNS cache bounds are totals: each worker gets its share.
+  cfg_.table.max_flows = std::max<std::uint32_t>(1, (base.table.max_flows + n - 1) / n);
+  cfg_.dns_cache_entries = std::max<std::size_t>(1, (base.dns_cache_entries + n - 1) / n);
+  cfg_.external_clock = true;
+  for (std::uint32_t i = 0; i < n; ++i)
+    workers_.push_back(std::make_unique<Worker>());
+}
+
+WorkerPool::~WorkerPool() {
+  if (started_ && !finished_)
+    finish();
+}
+
+bool WorkerPool::start(std::string& err) {
+  // Engines and classifiers are built here, on one thread; each is then used by its worker only.
+  for (auto& w : workers_) {
+    w->engine = classify::ndpi::makeNdpiEngine(err);
+    if (!w->engine)
+      return false;
+    w->eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{log_flows_},
+                                                     matcher_->sharedSet(),
+                                                     std::vector<alerts::EventSink*>{&w->collect});
+    w->classifier = std::make_unique<classify::Classifier>(cfg_, *w->engine, matcher_, *w->eve);
+  }
+  for (auto& w : workers_) {
+    Worker* wp = w.get();
+    wp->thread = std::thread([this, wp] { runWorker(*wp); });
+  }
+  started_ = true;
+  return true;
+}
+
+void WorkerPool::runWorker(Worker& w) {
+  auto handOver = [&w](std::int64_t epoch) {
+    std::vector<alerts::OutEvent> batch;
+    batch.swap(w.collect.batch);
+    {
+      std::lock_guard<std::mutex> lk(w.mu);
+      w.done.push_back(std::move(batch));
+    }
+    w.flows_created.store(w.classifier->table().stats().created, std::memory_order_relaxed);
+    w.vendor_alerts.store(w.classifier->stats().vendor_alerts, std::memory_order_relaxed);
+    w.epochs_done.store(epoch + 1, std::memory_order_release);
+  };
+  for (;;) {
+    const RingRecord r = w.ring.pop();
+    switch (r.kind) {
+    case RingKind::Packet:
+      if (decodeUsable(decodePacket(r.packet, w.dp)))
+        w.classifier->onPacket(w.dp);
+      break;
+    case RingKind::Tick:
+      w.classifier->tick(r.packet.ts);
+      break;
+    case RingKind::Epoch:
+      handOver(r.packet.ts);
+      break;
+    case RingKind::End:
+      w.classifier->endAll(classify::EndReason::EndOfInput);
+      handOver(r.packet.ts);
+      return;
+    case RingKind::Wrap_:
+      break;
+    }
+  }
+}
+
+void WorkerPool::pushControlAll(RingKind kind, std::int64_t value) {
+  for (auto& w : workers_)
+    w->ring.pushControl(kind, value);
+}
+
+void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
+  // The clock first, exactly where a single in-line classifier would expire flows.
+  if (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_) {
+    pushControlAll(RingKind::Tick, dp.ts);
+    last_tick_ = dp.ts;
+  }
+  Worker& w = *workers_[classify::shardOf(dp, cfg_.home_net, size())];
+  w.ring.pushPacket(pv);
+  ++w.routed;
+  if (++routed_since_epoch_ == kEpochPackets) {
+    routed_since_epoch_ = 0;
+    pushControlAll(RingKind::Epoch, epochs_pushed_++);
+    drain();
+  }
+}
+
+void WorkerPool::drain() {
+  while (epochs_written_ < epochs_pushed_) {
+    for (auto& w : workers_)
+      if (w->epochs_done.load(std::memory_order_acquire) <= epochs_written_)
+        return; // a worker is still busy with this epoch: try again later
+    std::vector<alerts::OutEvent> merged;
+    for (auto& w : workers_) {
+      std::vector<alerts::OutEvent> b;
+      {
+        std::lock_guard<std::mutex> lk(w->mu);
+        b = std::move(w->done.front());
+        w->done.pop_front();
+      }
+      if (merged.empty())
+        merged = std::move(b);
+      else
+        std::move(b.begin(), b.end(), std::back_inserter(merged));
+    }
+    if (workers_.size() > 1 || !merged.empty())
+      std::stable_sort(
+          merged.begin(), merged.end(), [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
+            return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
+          });
+    for (const auto& ev : merged)
+      for (auto* s : outs_)
+        s->write(ev);
+    ++epochs_written_;
+  }
+}
+
+void WorkerPool::finish() {
+  if (!started_ || finished_)
+    return;
+  pushControlAll(RingKind::End, epochs_pushed_++);
+  for (auto& w : workers_)
+    w->thread.join();
+  finished_ = true;
+  drain();
+}
+
+std::uint64_t WorkerPool::flowsCreated() const {
+  std::uint64_t n = 0;
+  for (const auto& w : workers_)
+    n += w->flows_created.load(std::memory_order_relaxed);
+  return n;
+}
+
+std::uint64_t WorkerPool::vendorAlerts() const {
+  std::uint64_t n = 0;
+  for (const auto& w : workers_)
+    n += w->vendor_alerts.load(std::memory_order_relaxed);
+  return n;
+}
+
+classify::ClassifierStats WorkerPool::stats() const {
+  classify::ClassifierStats s;
+  for (const auto& w : workers_)
+    if (w->classifier)
+      s += w->classifier->stats();
+  return s;
+}
+
+classify::FlowTableStats WorkerPool::tableStats() const {
+  classify::FlowTableStats s;
+  for (const auto& w : workers_)
+    if (w->classifier)
+      s += w->classifier->table().stats();
+  return s;
+}
+
+classify::Ledger WorkerPool::ledger() const {
+  classify::Ledger l;
+  for (const auto& w : workers_)
+    if (w->classifier)
+      l.merge(w->classifier->ledger());
+  return l;
+}
+
+std::uint64_t WorkerPool::written(alerts::EventKind k) const {
+  std::uint64_t n = 0;
+  for (const auto& w : workers_)
+    if (w->eve)
+      n += w->eve->written(k);
+  return n;
+}
+
+std::vector<std::uint64_t> WorkerPool::routed() const {
+  std::vector<std::uint64_t> r;
+  for (const auto& w : workers_)
+    r.push_back(w->routed);
+  return r;
+}
+
+} // namespace vw::cli

@@ -1,0 +1,85 @@
+#pragma once
+// The multi-worker half of `scan`: the calling thread reads and decodes packets and routes
+// each one through a bounded SPSC ring to one of N worker threads. Each worker owns its
+// classifier, flow table, nDPI module and ledger; nothing is shared between workers.
+//
+// Determinism. The reader cuts the packet stream into epochs (a fixed number of routed
+// packets) and broadcasts the packet clock (once per second of packet time), so every worker
+// expires flows at the same stream positions whatever the worker count. Each worker hands the
+// events of an epoch over as one batch; the reader writes an epoch once every worker finished
+// it, sorted by (event time, kind, text). The output is therefore the same for the same input
+// and worker count, and equal as a multiset across worker counts (see shard.h for why hosts
+// stay on one worker).
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <vw/alerts/eve.h>
+#include <vw/alerts/event.h>
+#include <vw/classify/classifier.h>
+#include <vw/classify/dpi_engine.h>
+#include <vw/packet/decode.h>
+#include <vw/packet/packet_ring.h>
+#include <vw/signatures/matcher.h>
+
+namespace vw::cli {
+
+class WorkerPool {
+public:
+  /// `outs` are the real event sinks; they are written from the calling thread only.
+  WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
+             std::shared_ptr<const signatures::Matcher> matcher,
+             std::vector<alerts::EventSink*> outs, std::uint32_t workers);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  /// Creates the DPI engines and starts the threads. False + message on failure.
+  bool start(std::string& err);
+
+  /// Routes one packet that decoded to a usable status (`dp` is its decoding).
+  void route(const PacketView& pv, const DecodedPacket& dp);
+
+  /// Ends every flow, stops the workers and writes all remaining events.
+  void finish();
+
+  std::uint32_t size() const { return static_cast<std::uint32_t>(workers_.size()); }
+
+  /// For the progress line (any time): flows created and vendor alerts so far, as of the last
+  /// finished epoch.
+  std::uint64_t flowsCreated() const;
+  std::uint64_t vendorAlerts() const;
+
+  // After finish():
+  classify::ClassifierStats stats() const;
+  classify::FlowTableStats tableStats() const;
+  classify::Ledger ledger() const;
+  std::uint64_t written(alerts::EventKind k) const;
+  /// Packets routed to each worker.
+  std::vector<std::uint64_t> routed() const;
+
+private:
+  struct Worker;
+  void runWorker(Worker& w);
+  void pushControlAll(RingKind kind, std::int64_t value);
+  void drain(); ///< writes every epoch all workers have finished
+
+  classify::ClassifierConfig cfg_;
+  bool log_flows_;
+  std::shared_ptr<const signatures::Matcher> matcher_;
+  std::vector<alerts::EventSink*> outs_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::uint64_t routed_since_epoch_ = 0;
+  std::int64_t epochs_pushed_ = 0; ///< epochs closed by the reader
+  std::int64_t epochs_written_ = 0;
+  TimeUs last_tick_ = 0;
+  bool started_ = false, finished_ = false;
+};
+
+} // namespace vw::cli
