@@ -26,6 +26,7 @@ struct PipelineOptions {
   double idle_timeout = 120, active_timeout = 3600;
   bool ignore_vlan = false;
   std::uint32_t dpi_packets = 32;
+  double dpi_idle_timeout = 5;
   double dedup_window = 3600;
   std::vector<std::string> eve_files;
   std::vector<std::string> syslog_urls;

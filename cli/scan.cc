@@ -66,9 +66,9 @@ std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
     s += fmt::format("  workers: {}; packets per worker:{}\n", pool.size(), per);
   }
   s += fmt::format("  dpi: {} packets inspected in {} flows; state freed early {}, budget "
-                   "exhausted {}; unknown flows {}\n",
+                   "exhausted {}, flow went quiet {}; unknown flows {}\n",
                    cs.dpi_packets, cs.dpi_flows, cs.dpi_freed_early, cs.dpi_budget_exhausted,
-                   cs.unknown_flows);
+                   cs.inspect_idle_ended, cs.unknown_flows);
   s += fmt::format("  facts: {} TLS ClientHellos, {} QUIC ClientHellos, {} DNS messages ({} "
                    "malformed), {} HTTP requests\n",
                    cs.tls_client_hellos, cs.quic_client_hellos, cs.dns_messages, cs.dns_malformed,
@@ -107,6 +107,8 @@ nlohmann::ordered_json statsJson(const ReadStats& rs, const classify::Classifier
   st["dpi_packets"] = cs.dpi_packets;
   st["dpi_flows"] = cs.dpi_flows;
   st["dpi_freed_early"] = cs.dpi_freed_early;
+  st["dpi_budget_exhausted"] = cs.dpi_budget_exhausted;
+  st["inspect_idle_ended"] = cs.inspect_idle_ended;
   st["unknown_flows"] = cs.unknown_flows;
   st["vendor_alerts"] = cs.vendor_alerts;
   st["alerts_deduplicated"] = cs.alerts_deduplicated;

@@ -95,7 +95,9 @@ void WorkerPool::runWorker(Worker& w) {
     const RingRecord r = w.ring.pop();
     switch (r.kind) {
     case RingKind::Packet:
-      if (decodeUsable(decodePacket(r.packet, w.dp)))
+      if (r.decoded != nullptr)
+        w.classifier->onPacket(*r.decoded);
+      else if (decodeUsable(decodePacket(r.packet, w.dp)))
         w.classifier->onPacket(w.dp);
       break;
     case RingKind::Tick:
@@ -126,7 +128,7 @@ void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
     last_tick_ = dp.ts;
   }
   Worker& w = *workers_[classify::shardOf(dp, cfg_.home_net, size())];
-  w.ring.pushPacket(pv);
+  w.ring.pushPacket(pv, &dp);
   ++w.routed;
   if (++routed_since_epoch_ == kEpochPackets) {
     routed_since_epoch_ = 0;

@@ -1,13 +1,13 @@
+#include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
 #include <vw/packet/packet_ring.h>
 
 namespace vw {
 
-/// Record header in the buffer. Every record starts at a multiple of 64 bytes, so the space
-/// left before the end of the buffer is either 0 or room for at least one header.
+/// Record header in the buffer. Records start at multiples of kAlign, so the space left before
+/// the end of the buffer is either 0 or room for at least one header.
 struct PacketRing::Header {
   std::uint32_t size; ///< whole record, header included, multiple of kAlign
   RingKind kind;
@@ -15,20 +15,39 @@ struct PacketRing::Header {
   std::uint32_t link_type;
   std::uint32_t wire_len;
   std::uint32_t caplen;
-  std::uint32_t pad_;
+  std::uint32_t has_decoded; ///< a DecodedPacket follows the header, then the bytes
 };
 
 namespace {
-constexpr std::size_t kAlign = 64;
+constexpr std::size_t kAlign = 32;
 constexpr std::size_t alignUp(std::size_t n) {
   return (n + kAlign - 1) & ~(kAlign - 1);
 }
-constexpr int kSpins = 256;
+constexpr std::size_t kDecodedBytes = alignUp(sizeof(DecodedPacket));
+/// Busy-wait rounds before a thread goes to sleep. Short: on a 2-core machine the other
+/// threads need the CPU more than a spinning one.
+constexpr int kSpins = 200;
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+/// Rebases a span from the producer's packet buffer to the copy in the ring.
+std::span<const std::uint8_t> rebase(std::span<const std::uint8_t> s, const std::uint8_t* from,
+                                     const std::uint8_t* to) {
+  if (s.empty())
+    return {};
+  return {to + (s.data() - from), s.size()};
+}
 } // namespace
 
 PacketRing::PacketRing(std::size_t capacity)
-    : cap_(alignUp(capacity < 4 * kAlign ? 4 * kAlign : capacity)), buf_(new std::uint8_t[cap_]) {
-  static_assert(sizeof(Header) <= kAlign);
+    : cap_(alignUp(std::max<std::size_t>(capacity, 64 * 1024))), buf_(new std::uint8_t[cap_]) {
+  static_assert(sizeof(Header) == kAlign);
+  static_assert(std::is_trivially_copyable_v<DecodedPacket>);
+  static_assert(alignof(DecodedPacket) <= kAlign);
 }
 
 std::size_t PacketRing::reserve(std::size_t need) {
@@ -42,12 +61,17 @@ std::size_t PacketRing::reserve(std::size_t need) {
       int spins = 0;
       while (cap_ - (p_head_ - p_tail_cache_) < want) {
         if (++spins < kSpins) {
-          std::this_thread::yield();
+          cpuRelax();
         } else {
+          // Sleep until a good part of the ring is free again (not just this record), so that
+          // producer and consumer do not wake each other for every packet.
           ++producer_waits_;
+          const std::uint64_t need_tail = p_head_ + want - cap_;
+          producer_wake_at_.store(std::min(need_tail + cap_ / 8, p_head_),
+                                  std::memory_order_relaxed);
           std::unique_lock<std::mutex> lk(mu_);
           producer_sleeping_.store(true, std::memory_order_seq_cst);
-          if (cap_ - (p_head_ - tail_.load(std::memory_order_seq_cst)) < want)
+          if (tail_.load(std::memory_order_seq_cst) < need_tail)
             cv_.wait_for(lk, std::chrono::milliseconds(20));
           producer_sleeping_.store(false, std::memory_order_relaxed);
           spins = 0;
@@ -74,15 +98,19 @@ void PacketRing::publish(std::size_t bytes) {
   }
 }
 
-void PacketRing::pushPacket(const PacketView& p) {
+void PacketRing::pushPacket(const PacketView& p, const DecodedPacket* dp) {
   std::size_t caplen = p.data.size();
-  const std::size_t max_bytes = cap_ / 4 - kAlign;
+  const std::size_t max_bytes = cap_ / 4 - kAlign - kDecodedBytes;
   if (caplen > max_bytes) {
     caplen = max_bytes;
+    dp = nullptr; // its spans may reach past the cut: the consumer decodes the cut copy
     ++truncated_;
   }
-  const std::size_t need = alignUp(kAlign + caplen);
+  const std::size_t extra = dp != nullptr ? kDecodedBytes : 0;
+  const std::size_t need = alignUp(kAlign + extra + caplen);
   const std::size_t off = reserve(need);
+  std::uint8_t* rec = buf_.get() + off;
+  std::uint8_t* bytes = rec + kAlign + extra;
   Header h{};
   h.size = static_cast<std::uint32_t>(need);
   h.kind = RingKind::Packet;
@@ -90,9 +118,16 @@ void PacketRing::pushPacket(const PacketView& p) {
   h.link_type = p.link_type;
   h.wire_len = p.wire_len;
   h.caplen = static_cast<std::uint32_t>(caplen);
-  std::memcpy(buf_.get() + off, &h, sizeof h);
+  h.has_decoded = dp != nullptr ? 1 : 0;
+  std::memcpy(rec, &h, sizeof h);
+  if (dp != nullptr) {
+    DecodedPacket copy = *dp;
+    copy.payload = rebase(dp->payload, p.data.data(), bytes);
+    copy.l3 = rebase(dp->l3, p.data.data(), bytes);
+    std::memcpy(rec + kAlign, &copy, sizeof copy);
+  }
   if (caplen != 0)
-    std::memcpy(buf_.get() + off + kAlign, p.data.data(), caplen);
+    std::memcpy(bytes, p.data.data(), caplen);
   publish(need);
 }
 
@@ -108,26 +143,34 @@ void PacketRing::pushControl(RingKind kind, std::int64_t value) {
 
 RingRecord PacketRing::pop() {
   for (;;) {
-    if (c_pending_ != 0) {
-      c_tail_ += c_pending_;
-      c_pending_ = 0;
+    c_tail_ += c_pending_;
+    c_unreleased_ += c_pending_;
+    c_pending_ = 0;
+    if (c_head_cache_ == c_tail_)
+      c_head_cache_ = head_.load(std::memory_order_acquire);
+    // Space goes back to the producer in chunks, or whenever the ring looks empty.
+    if (c_unreleased_ != 0 && (c_unreleased_ >= cap_ / 32 || c_head_cache_ == c_tail_)) {
+      c_unreleased_ = 0;
       tail_.store(c_tail_, std::memory_order_seq_cst);
-      if (producer_sleeping_.load(std::memory_order_seq_cst)) {
+      if (producer_sleeping_.load(std::memory_order_seq_cst) &&
+          c_tail_ >= producer_wake_at_.load(std::memory_order_relaxed)) {
         std::lock_guard<std::mutex> lk(mu_);
         cv_.notify_all();
       }
     }
     if (c_head_cache_ == c_tail_) {
-      c_head_cache_ = head_.load(std::memory_order_acquire);
       int spins = 0;
       while (c_head_cache_ == c_tail_) {
         if (++spins < kSpins) {
-          std::this_thread::yield();
+          cpuRelax();
         } else {
           std::unique_lock<std::mutex> lk(mu_);
           consumer_sleeping_.store(true, std::memory_order_seq_cst);
-          if (head_.load(std::memory_order_seq_cst) == c_tail_)
+          if (head_.load(std::memory_order_seq_cst) == c_tail_) {
+            if (producer_sleeping_.load(std::memory_order_seq_cst))
+              cv_.notify_all(); // everything is released: the producer must not wait on us
             cv_.wait_for(lk, std::chrono::milliseconds(20));
+          }
           consumer_sleeping_.store(false, std::memory_order_relaxed);
           spins = 0;
         }
@@ -145,7 +188,10 @@ RingRecord PacketRing::pop() {
     r.packet.ts = h.ts;
     r.packet.link_type = h.link_type;
     r.packet.wire_len = h.wire_len;
-    r.packet.data = std::span<const std::uint8_t>(at + kAlign, h.caplen);
+    const std::size_t extra = h.has_decoded != 0 ? kDecodedBytes : 0;
+    r.packet.data = std::span<const std::uint8_t>(at + kAlign + extra, h.caplen);
+    if (h.has_decoded != 0)
+      r.decoded = reinterpret_cast<const DecodedPacket*>(at + kAlign);
     return r;
   }
 }

@@ -129,7 +129,8 @@ std::string sanName(const std::string& s) {
 Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
                        std::shared_ptr<const sig::Matcher> matcher, RecordSink& sink)
     : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)),
-      attributor_(std::make_unique<Attributor>(*matcher_)), sink_(sink), table_(cfg.table),
+      attributor_(std::make_unique<Attributor>(*matcher_)), sink_(sink),
+      inspecting_(std::make_unique<InspectList>()), table_(cfg.table),
       dns_cache_(cfg.dns_cache_entries) {}
 
 Classifier::~Classifier() = default;
@@ -154,7 +155,7 @@ FlowFacts& Classifier::facts(FlowEntry& f) {
 }
 
 ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
-  static_assert(sizeof(ClassifierStats) == 18 * sizeof(std::uint64_t),
+  static_assert(sizeof(ClassifierStats) == 19 * sizeof(std::uint64_t),
                 "a counter was added: sum it here too");
   packets += o.packets;
   bytes += o.bytes;
@@ -174,6 +175,7 @@ ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
   alerts_deduplicated += o.alerts_deduplicated;
   attributed_flows += o.attributed_flows;
   dns_cache_hits += o.dns_cache_hits;
+  inspect_idle_ended += o.inspect_idle_ended;
   return *this;
 }
 
@@ -273,10 +275,8 @@ FlowEntry* Classifier::flowFor(const DecodedPacket& p, bool& src_is_lo) {
 void Classifier::onPacket(const DecodedPacket& p) {
   ++stats_.packets;
   stats_.bytes += p.ip_len;
-  if (!cfg_.external_clock && (p.ts - last_expire_ >= 1'000'000 || p.ts < last_expire_)) {
-    expire(p.ts);
-    last_expire_ = p.ts;
-  }
+  if (!cfg_.external_clock && (p.ts - last_expire_ >= 1'000'000 || p.ts < last_expire_))
+    tick(p.ts);
   if (p.fragment && !p.first_fragment) {
     ++stats_.fragments;
     return;
@@ -307,7 +307,7 @@ void Classifier::onPacket(const DecodedPacket& p) {
 }
 
 void Classifier::startInspect(FlowEntry& f) {
-  f.inspect = std::make_unique<FlowInspect>();
+  f.inspect = std::make_unique<FlowInspect>(&f, inspecting_.get());
   f.inspect->dpi = engine_.newFlow();
   if (f.inspect->dpi)
     ++stats_.dpi_flows;
@@ -317,7 +317,11 @@ void Classifier::startInspect(FlowEntry& f) {
 
 void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
   FlowInspect& in = *f.inspect;
-  if (in.dpi && !in.dpi_done) {
+  in.touch();
+  // A TCP segment without payload tells the DPI engine nothing (inspection starts after the
+  // handshake): pure ACKs are not handed to it and do not use up the budget.
+  const bool dpi_useful = !p.payload.empty() || p.l4_proto != ipproto::kTcp;
+  if (in.dpi && !in.dpi_done && dpi_useful) {
     if (f.dpi_packets < cfg_.dpi_packet_budget) {
       DpiVerdict v;
       const DpiStatus st = engine_.process(*in.dpi, p.l3, p.ts, v);
@@ -407,28 +411,47 @@ void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
   attribute(f, f.last_ts, false);
 }
 
+bool Classifier::keepsParsing(const FlowEntry& f) const {
+  // DNS and HTTP connections carry more messages: every one of them is parsed.
+  const FlowInspect& in = *f.inspect;
+  if (f.key.proto == ipproto::kTcp)
+    return isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) || in.http_seen;
+  if (f.key.proto == ipproto::kUdp)
+    return isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) || in.udp_dns ||
+           engine_.isDns({f.dpi_master, f.dpi_app, 0});
+  return false;
+}
+
 void Classifier::maybeFinishInspect(FlowEntry& f) {
   FlowInspect& in = *f.inspect;
-  if (!in.dpi_done)
+  if (!in.dpi_done || keepsParsing(f))
     return;
   const bool many = f.pkts[0] + f.pkts[1] > cfg_.dpi_packet_budget;
   if (f.key.proto == ipproto::kTcp) {
-    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port);
-    const bool http = in.http_seen;
-    if (dns || http)
-      return; // keep parsing every DNS message / HTTP request of the connection
     const bool tls_over = in.tls == TlsState::Done || in.tls == TlsState::NotTls ||
                           (in.tls == TlsState::Waiting && many);
     if (!tls_over)
       return;
   } else if (f.key.proto == ipproto::kUdp) {
-    const bool dns = isDnsPort(f.key.lo_port) || isDnsPort(f.key.hi_port) || in.udp_dns ||
-                     engine_.isDns({f.dpi_master, f.dpi_app, 0});
-    if (dns)
-      return;
     if (!in.quic_done && !many)
       return;
   }
+  finishInspect(f);
+}
+
+void Classifier::inspectIdle(FlowEntry& f) {
+  ++stats_.inspect_idle_ended;
+  if (f.inspect->dpi && !f.inspect->dpi_done)
+    finishDpi(f, true);
+  if (f.inspect && keepsParsing(f)) {
+    f.inspect->unlink(); // parser state stays for the next message; re-listed on its packet
+    return;
+  }
+  if (f.inspect)
+    finishInspect(f);
+}
+
+void Classifier::finishInspect(FlowEntry& f) {
   f.inspect.reset();
   f.inspect_done = true;
   attribute(f, f.last_ts, true);
@@ -483,6 +506,15 @@ void Classifier::tcpClientPayload(FlowEntry& f, const DecodedPacket& p) {
 }
 
 void Classifier::tcpServerPayload(FlowEntry& f, const DecodedPacket& p) {
+  FlowInspect& in = *f.inspect;
+  if (in.tls == TlsState::Done && !in.server_hello_checked) {
+    // TLS 1.3 encrypts everything after the ServerHello (certificate included): the DPI
+    // engine, which has just seen the ServerHello, has nothing more to learn.
+    in.server_hello_checked = true;
+    if (serverHelloVersion(p.payload) == 0x0304 && in.dpi && !in.dpi_done)
+      finishDpi(f, false);
+    return;
+  }
   // Server-side handshake bytes are left to the DPI engine (certificates). A request in this
   // direction means the capture started mid-connection and the first packet seen was the
   // server's: parse it anyway (the parser insists on a full "METHOD target HTTP/1.x" line).
@@ -865,7 +897,21 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
   table_.remove(&f, why);
 }
 
+void Classifier::tick(TimeUs now) {
+  if (now < last_expire_ - 1'000'000)
+    endAll(EndReason::EndOfInput);
+  expire(now);
+  last_expire_ = now;
+}
+
 void Classifier::expire(TimeUs now) {
+  if (cfg_.inspect_idle_timeout > 0) {
+    while (FlowInspect* i = inspecting_->head) {
+      if (now - i->owner->last_ts < cfg_.inspect_idle_timeout)
+        break;
+      inspectIdle(*i->owner);
+    }
+  }
   while (FlowEntry* c = table_.oldestClosing()) {
     if (now - c->close_ts < table_.config().close_linger)
       break;

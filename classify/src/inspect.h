@@ -39,7 +39,47 @@ struct PendingQuery {
   TimeUs ts = 0;
 };
 
+struct FlowEntry;
+struct FlowInspect;
+
+/// The flows being inspected, least recently active first (intrusive, no allocation), so that
+/// inspection of flows gone quiet can be ended without scanning the table.
+struct InspectList {
+  FlowInspect* head = nullptr;
+  FlowInspect* tail = nullptr;
+};
+
 struct FlowInspect {
+  /// Links itself at the tail of `list`; `owner` is the flow slot (stable while it exists).
+  FlowInspect(FlowEntry* flow, InspectList* in_list) : owner(flow), list(in_list) { link(); }
+  ~FlowInspect() { unlink(); }
+  FlowInspect(const FlowInspect&) = delete;
+  FlowInspect& operator=(const FlowInspect&) = delete;
+
+  /// The flow had a packet: move to the tail (re-link if it was detached).
+  void touch() {
+    if (linked && list->tail == this)
+      return;
+    unlink();
+    link();
+  }
+  /// Leave the list (the flow keeps its parser state but is not timed out again until its next
+  /// packet).
+  void unlink() {
+    if (!linked)
+      return;
+    (prev ? prev->next : list->head) = next;
+    (next ? next->prev : list->tail) = prev;
+    prev = next = nullptr;
+    linked = false;
+  }
+
+  FlowEntry* owner;
+  InspectList* list;
+  FlowInspect* prev = nullptr;
+  FlowInspect* next = nullptr;
+  bool linked = false;
+
   DpiFlowPtr dpi; ///< nDPI state, freed when the engine is done
   bool dpi_done = false;
   TlsState tls = TlsState::Waiting;
@@ -51,8 +91,18 @@ struct FlowInspect {
   bool http_seen = false;           ///< an HTTP request was seen: keep parsing the connection
   std::unique_ptr<QuicInitialAssembler> quic;
   bool quic_done = false;
+  bool server_hello_checked = false; ///< the server's first TLS payload was looked at
   StreamBuf dns_tcp[2];              ///< DNS over TCP, per direction
   std::vector<PendingQuery> pending; ///< DNS queries without a response yet (bounded)
+
+private:
+  void link() {
+    prev = list->tail;
+    next = nullptr;
+    (prev ? prev->next : list->head) = this;
+    list->tail = this;
+    linked = true;
+  }
 };
 
 } // namespace vw::classify

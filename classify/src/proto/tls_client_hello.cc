@@ -496,6 +496,37 @@ TlsParseStatus parseClientHello(std::span<const std::uint8_t> stream, bool quic,
   }
 }
 
+std::uint16_t serverHelloVersion(std::span<const std::uint8_t> stream) {
+  ByteReader r(stream);
+  std::uint8_t type = 0, hs_type = 0;
+  std::uint16_t rec_version = 0, rec_len = 0, legacy = 0;
+  std::uint32_t hs_len = 0;
+  if (!r.u8(type) || type != 22 || !r.u16(rec_version) || (rec_version >> 8) != 3 ||
+      !r.u16(rec_len))
+    return 0;
+  ByteReader rec;
+  if (!r.sub(rec_len, rec) || !rec.u8(hs_type) || hs_type != 2 || !rec.u24(hs_len))
+    return 0;
+  ByteReader body;
+  std::uint8_t sid_len = 0;
+  if (!rec.sub(hs_len, body) || !body.u16(legacy) || !body.skip(32) || !body.u8(sid_len) ||
+      !body.skip(sid_len) || !body.skip(3)) // cipher suite, compression method
+    return 0;
+  std::uint16_t ext_len = 0;
+  ByteReader exts;
+  if (!body.u16(ext_len) || !body.sub(ext_len, exts))
+    return legacy; // no extensions: TLS 1.2 or older
+  while (!exts.empty()) {
+    std::uint16_t et = 0, el = 0, v = 0;
+    ByteReader data;
+    if (!exts.u16(et) || !exts.u16(el) || !exts.sub(el, data))
+      return 0;
+    if (et == 0x002b && data.u16(v))
+      return v;
+  }
+  return legacy;
+}
+
 const char* tlsParseStatusName(TlsParseStatus s) {
   switch (s) {
   case TlsParseStatus::Ok:

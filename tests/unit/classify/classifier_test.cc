@@ -398,3 +398,74 @@ TEST_CASE("classifier: a flow without payload never gets inspection state", "[cl
   c.endAll(EndReason::EndOfInput);
   CHECK(cap.ended.size() == 51);
 }
+
+TEST_CASE("classifier: a flow gone quiet mid-inspection has its DPI state freed", "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  eng.done_after = 0; // never says done
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.inspect_idle_timeout = 5'000'000;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  const std::uint8_t data[] = {1, 2, 3, 4};
+  c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 1'000'000, 0, data));
+  c.onPacket(pkt("10.0.0.2", 1000, "203.0.113.9", 9000, 17, 3'000'000, 0, data));
+  CHECK(eng.live_flows == 2);
+  // Another flow's packet moves the clock: 5 s after the first flow's last packet.
+  c.onPacket(pkt("10.0.0.3", 1000, "203.0.113.9", 9000, 17, 6'000'000, 0, data));
+  CHECK(eng.live_flows == 2); // flow 1 freed, flow 3 created
+  CHECK(c.stats().inspect_idle_ended == 1);
+  c.onPacket(pkt("10.0.0.3", 1000, "203.0.113.9", 9000, 17, 8'100'000, 0, data));
+  CHECK(c.stats().inspect_idle_ended == 2); // flow 2 (last packet at 3 s)
+  CHECK(eng.live_flows == 1);
+  // The quiet flow stays in the table and is not inspected again.
+  c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 8'200'000, 0, data));
+  CHECK(eng.created == 3);
+  CHECK(c.table().size() == 3);
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.ended.size() == 3);
+  CHECK(eng.live_flows == 0);
+}
+
+TEST_CASE("classifier: timeout 0 keeps inspection until the flow ends", "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  eng.done_after = 0;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.inspect_idle_timeout = 0;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  const std::uint8_t data[] = {1, 2, 3, 4};
+  c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 1'000'000, 0, data));
+  c.onPacket(pkt("10.0.0.3", 1000, "203.0.113.9", 9000, 17, 60'000'000, 0, data));
+  CHECK(eng.live_flows == 2);
+  CHECK(c.stats().inspect_idle_ended == 0);
+}
+
+TEST_CASE("classifier: pure ACKs are not handed to the DPI engine", "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  eng.done_after = 0;
+  Capture cap;
+  Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
+  const std::uint8_t data[] = {'x', 'y'};
+  c.onPacket(pkt("10.0.0.5", 40001, "203.0.113.9", 7000, 6, 1, kSyn));
+  c.onPacket(pkt("203.0.113.9", 7000, "10.0.0.5", 40001, 6, 2, kSynAck));
+  c.onPacket(pkt("10.0.0.5", 40001, "203.0.113.9", 7000, 6, 3, kAck, data));
+  for (int i = 0; i < 5; ++i)
+    c.onPacket(pkt("203.0.113.9", 7000, "10.0.0.5", 40001, 6, 4 + i, kAck));
+  c.onPacket(pkt("203.0.113.9", 7000, "10.0.0.5", 40001, 6, 10, kAck, data));
+  CHECK(c.stats().dpi_packets == 2);
+}
+
+TEST_CASE("classifier: with an external clock only tick() expires flows", "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.external_clock = true;
+  cfg.table.idle_timeout = 10'000'000;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  c.onPacket(pkt("10.0.0.1", 1000, "203.0.113.9", 9000, 17, 1'000'000));
+  c.onPacket(pkt("10.0.0.2", 1000, "203.0.113.9", 9000, 17, 30'000'000));
+  CHECK(cap.ended.empty());
+  c.tick(30'000'000);
+  REQUIRE(cap.ended.size() == 1);
+  CHECK(cap.ended[0].reason == EndReason::IdleTimeout);
+}

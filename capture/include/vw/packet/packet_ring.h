@@ -19,6 +19,7 @@
 #include <mutex>
 #include <span>
 
+#include <vw/packet/decode.h>
 #include <vw/packet/packet.h>
 
 namespace vw {
@@ -35,6 +36,9 @@ enum class RingKind : std::uint32_t {
 struct RingRecord {
   RingKind kind = RingKind::Packet;
   PacketView packet{}; ///< for Packet; packet.ts also carries the Tick time / Epoch number
+  /// The producer's decoding of the packet, its spans pointing into `packet.data`; nullptr
+  /// if none was pushed (the consumer decodes itself).
+  const DecodedPacket* decoded = nullptr;
 };
 
 class PacketRing {
@@ -46,8 +50,9 @@ public:
   PacketRing& operator=(const PacketRing&) = delete;
 
   // ---- producer side ----
-  /// Appends a packet; waits while the ring is full.
-  void pushPacket(const PacketView& p);
+  /// Appends a packet, and its decoding if `dp` is not null (so that the consumer does not
+  /// decode it again); waits while the ring is full.
+  void pushPacket(const PacketView& p, const DecodedPacket* dp = nullptr);
   /// Appends a control record (Tick, Epoch or End) carrying `value`.
   void pushControl(RingKind kind, std::int64_t value);
 
@@ -81,12 +86,14 @@ private:
   alignas(64) std::uint64_t c_tail_ = 0;
   std::uint64_t c_pending_ = 0; ///< bytes of the record handed out last, released at next pop
   std::uint64_t c_head_cache_ = 0;
+  std::uint64_t c_unreleased_ = 0; ///< bytes consumed but not yet given back to the producer
 
   // slow path: sleeping threads
   alignas(64) std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<bool> consumer_sleeping_{false};
   std::atomic<bool> producer_sleeping_{false};
+  std::atomic<std::uint64_t> producer_wake_at_{0}; ///< tail position the sleeping producer awaits
 };
 
 } // namespace vw

@@ -22,6 +22,8 @@
 
 namespace vw::classify {
 
+struct InspectList; // classify-private
+
 struct ClassifierConfig {
   FlowTableConfig table;
   bool use_vlan = true;                 ///< VLAN id is part of the flow key
@@ -40,6 +42,10 @@ struct ClassifierConfig {
   /// clock to every worker, so flows expire at the same points whatever the worker count).
   /// Off: onPacket() expires flows itself once per second of packet time.
   bool external_clock = false;
+  /// Inspection of a flow without packets for this long ends: the DPI engine gives its best
+  /// guess and its state is freed (DNS and HTTP parsing go on if the flow resumes). Bounds the
+  /// memory of flows that go quiet mid-inspection. 0 = only the flow's own end frees it.
+  TimeUs inspect_idle_timeout = 5'000'000;
 };
 
 /// Counters of one worker. All monotonic.
@@ -62,6 +68,7 @@ struct ClassifierStats {
   std::uint64_t alerts_deduplicated = 0;
   std::uint64_t attributed_flows = 0;
   std::uint64_t dns_cache_hits = 0;
+  std::uint64_t inspect_idle_ended = 0; ///< inspections ended because the flow went quiet
 
   /// Adds another worker's counters.
   ClassifierStats& operator+=(const ClassifierStats& o);
@@ -84,9 +91,12 @@ public:
   /// `now` (packet time offline, wall time live).
   void expire(TimeUs now);
 
-  /// The clock advanced to `now` (external_clock mode): the same expiry onPacket() does on
-  /// its own otherwise. Call it once per second of packet time, before that packet.
-  void tick(TimeUs now) { expire(now); }
+  /// The packet clock moved to `now`: expires flows. In external_clock mode the caller calls
+  /// it whenever packet time advanced by a second or went back (before that packet); otherwise
+  /// onPacket() does. When the clock goes back by more than a second (the next file of a
+  /// multi-file scan starts earlier), every open flow ends first (end_of_input): flows of two
+  /// timelines never mix, and expiry does not depend on which flows a worker happens to hold.
+  void tick(TimeUs now);
 
   /// Ends every flow (end of input or shutdown), oldest first.
   void endAll(EndReason why);
@@ -108,6 +118,9 @@ private:
   void inspect(FlowEntry& f, const DecodedPacket& p, Dir d);
   void finishDpi(FlowEntry& f, bool gave_up);
   void maybeFinishInspect(FlowEntry& f);
+  void finishInspect(FlowEntry& f);
+  void inspectIdle(FlowEntry& f);
+  bool keepsParsing(const FlowEntry& f) const;
   void tcpClientPayload(FlowEntry& f, const DecodedPacket& p);
   void tcpServerPayload(FlowEntry& f, const DecodedPacket& p);
   void tlsClientHello(FlowEntry& f, const DecodedPacket& p);
@@ -132,6 +145,7 @@ private:
   std::shared_ptr<const signatures::Matcher> matcher_;
   std::unique_ptr<Attributor> attributor_;
   RecordSink& sink_;
+  std::unique_ptr<InspectList> inspecting_; ///< before table_: outlives the flows' state
   FlowTable table_;
   DnsCache dns_cache_;
   Ledger ledger_;

@@ -126,6 +126,12 @@ void ja4Raw(const ClientHelloInfo& info, bool original_order, TlsFingerprintText
 /// JA4 hashed form; `original_order` true gives JA4_o. ClientHelloInfo::ja4 is the sorted form.
 void ja4Hash(const ClientHelloInfo& info, bool original_order, FixedString<36>& out);
 
+/// The protocol version a server chose, from the first bytes the server sent on a TLS
+/// connection: 0x0304 when its ServerHello carries supported_versions = TLS 1.3, otherwise the
+/// ServerHello's legacy version (0x0303 for TLS 1.2). 0 when `stream` does not start with a
+/// complete ServerHello in a handshake record (not TLS, cut, malformed). Bounded, no allocation.
+std::uint16_t serverHelloVersion(std::span<const std::uint8_t> stream);
+
 /// Human name of a TlsParseStatus ("ok", "need_more", "not_tls", "malformed").
 const char* tlsParseStatusName(TlsParseStatus s);
 
