@@ -1,16 +1,40 @@
 #include <algorithm>
+#include <cstring>
 
 #include <vw/classify/dns_cache.h>
 
 namespace vw::classify {
 
+namespace {
+std::uint64_t word(const IpAddr& a, std::size_t i) {
+  std::uint64_t v;
+  std::memcpy(&v, a.bytes.data() + i, sizeof v);
+  return v;
+}
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 31;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 29;
+  return h;
+}
+} // namespace
+
 std::size_t DnsCache::KeyHash::operator()(const Key& k) const {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (auto b : k.client.bytes)
-    h = (h ^ b) * 1099511628211ULL;
-  for (auto b : k.addr.bytes)
-    h = (h ^ b) * 1099511628211ULL;
-  return static_cast<std::size_t>(h ^ (h >> 29));
+  std::uint64_t h = mix(word(k.client, 0) ^ 0x9e3779b97f4a7c15ULL);
+  h = mix(h ^ word(k.client, 8));
+  h = mix(h ^ word(k.addr, 0));
+  h = mix(h ^ word(k.addr, 8));
+  return static_cast<std::size_t>(h);
+}
+
+void DnsCache::filterSet(const Key& k) {
+  const std::size_t h = KeyHash{}(k) >> 8;
+  filter_[(h >> 6) & (kFilterWords - 1)] |= std::uint64_t{1} << (h & 63);
+}
+
+bool DnsCache::filterMaybe(const Key& k) const {
+  const std::size_t h = KeyHash{}(k) >> 8;
+  return (filter_[(h >> 6) & (kFilterWords - 1)] >> (h & 63)) & 1;
 }
 
 void DnsCache::learn(const IpAddr& client, const IpAddr& addr,
@@ -18,6 +42,9 @@ void DnsCache::learn(const IpAddr& client, const IpAddr& addr,
   if (max_ == 0 || names.empty())
     return;
   const Key key{client, addr};
+  if (filter_.empty())
+    filter_.assign(kFilterWords, 0);
+  filterSet(key);
   auto& e = map_[key];
   e.names = names;
   e.expires = now + static_cast<TimeUs>(std::max(ttl, min_ttl_)) * 1'000'000;
@@ -43,12 +70,19 @@ void DnsCache::learn(const IpAddr& client, const IpAddr& addr,
     std::sort(live.begin(), live.end(),
               [](const auto& a, const auto& b) { return a.second < b.second; });
     order_.assign(live.begin(), live.end());
+    // Evicted keys left their bits behind: rebuild the filter from the live keys too.
+    std::fill(filter_.begin(), filter_.end(), 0);
+    for (const auto& [k, v] : map_)
+      filterSet(k);
   }
 }
 
 const std::vector<std::string>* DnsCache::lookup(const IpAddr& client, const IpAddr& addr,
                                                  TimeUs now) const {
-  auto it = map_.find(Key{client, addr});
+  const Key key{client, addr};
+  if (filter_.empty() || !filterMaybe(key))
+    return nullptr; // most new flows: a bit test instead of a hash-table probe
+  auto it = map_.find(key);
   if (it == map_.end() || it->second.expires < now)
     return nullptr;
   return &it->second.names;

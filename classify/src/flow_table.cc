@@ -51,7 +51,7 @@ FlowEntry* FlowTable::find(const FlowKey& key, std::uint64_t h) {
     const std::uint32_t si = index_[pos];
     if (si == kNil)
       return nullptr;
-    if (hashes_[si] == h && slots_[si].key == key)
+    if (hashes_[si] == h && sameFlowKey(slots_[si].key, key))
       return &slots_[si];
   }
 }

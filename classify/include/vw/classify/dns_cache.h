@@ -43,8 +43,15 @@ private:
     TimeUs expires = 0;
     std::uint64_t gen = 0;
   };
+  /// A one-hash Bloom filter over the keys learned (1 Mi bits, allocated at the first answer):
+  /// lookups for pairs never learned, the common case on every new flow, stop here.
+  static constexpr std::size_t kFilterWords = (1u << 20) / 64;
+  void filterSet(const Key& k);
+  bool filterMaybe(const Key& k) const;
+
   std::size_t max_;
   std::uint32_t min_ttl_;
+  std::vector<std::uint64_t> filter_;
   std::unordered_map<Key, Entry, KeyHash> map_;
   std::deque<std::pair<Key, std::uint64_t>> order_; ///< insertion order for FIFO bound
   std::uint64_t gen_ = 0;

@@ -3,6 +3,7 @@
 /// Canonical bidirectional flow identity.
 
 #include <cstdint>
+#include <cstring>
 
 #include <vw/packet/decode.h>
 
@@ -22,11 +23,52 @@ struct FlowKey {
 
 /// Builds the canonical key of a decoded packet. `src_is_lo` tells whether the packet's
 /// source is the `lo` endpoint (needed to map the packet to a direction).
+namespace detail {
+inline std::uint64_t load64(const std::uint8_t* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+/// a < b in the order of IpAddr's operator<=> (bytes as unsigned big-endian, then family),
+/// with two 64-bit compares instead of a memcmp call.
+inline bool addrLess(const IpAddr& a, const IpAddr& b) {
+  const std::uint64_t a0 = __builtin_bswap64(load64(a.bytes.data()));
+  const std::uint64_t b0 = __builtin_bswap64(load64(b.bytes.data()));
+  if (a0 != b0)
+    return a0 < b0;
+  const std::uint64_t a1 = __builtin_bswap64(load64(a.bytes.data() + 8));
+  const std::uint64_t b1 = __builtin_bswap64(load64(b.bytes.data() + 8));
+  if (a1 != b1)
+    return a1 < b1;
+  return a.family < b.family;
+}
+inline bool addrEqual(const IpAddr& a, const IpAddr& b) {
+  return load64(a.bytes.data()) == load64(b.bytes.data()) &&
+         load64(a.bytes.data() + 8) == load64(b.bytes.data() + 8) && a.family == b.family;
+}
+inline std::uint64_t mix64(std::uint64_t h) { // splitmix64 finaliser
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+} // namespace detail
+
+/// Field-wise equality without memcmp calls (same result as operator==).
+inline bool sameFlowKey(const FlowKey& a, const FlowKey& b) {
+  return a.lo_port == b.lo_port && a.hi_port == b.hi_port && a.proto == b.proto &&
+         a.vlan == b.vlan && detail::addrEqual(a.lo_ip, b.lo_ip) &&
+         detail::addrEqual(a.hi_ip, b.hi_ip);
+}
+
 inline FlowKey makeFlowKey(const DecodedPacket& p, bool use_vlan, bool& src_is_lo) {
   FlowKey k;
   k.proto = p.l4_proto;
   k.vlan = (use_vlan && p.vlan_count > 0) ? p.vlan[0] : 0;
-  const bool ordered = (p.src < p.dst) || (p.src == p.dst && p.sport <= p.dport);
+  const bool ordered =
+      detail::addrLess(p.src, p.dst) || (detail::addrEqual(p.src, p.dst) && p.sport <= p.dport);
   src_is_lo = ordered;
   if (ordered) {
     k.lo_ip = p.src;
@@ -42,33 +84,21 @@ inline FlowKey makeFlowKey(const DecodedPacket& p, bool use_vlan, bool& src_is_l
   return k;
 }
 
-/// 64-bit hash of a key; symmetric by construction (the key is canonical). Also used to
-/// spread flows over workers.
+/// 64-bit hash of a key: word-wise multiply-xorshift rounds over the addresses and one word of
+/// ports, VLAN, protocol and families. Deterministic across runs and machines (flow ids are
+/// derived from it).
 inline std::uint64_t hashFlowKey(const FlowKey& k) {
-  // FNV-1a over the fields, then a final avalanche (splitmix64).
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::uint8_t b) {
-    h ^= b;
-    h *= 1099511628211ULL;
-  };
-  for (auto b : k.lo_ip.bytes)
-    mix(b);
-  for (auto b : k.hi_ip.bytes)
-    mix(b);
-  mix(k.lo_ip.family);
-  mix(static_cast<std::uint8_t>(k.lo_port >> 8));
-  mix(static_cast<std::uint8_t>(k.lo_port));
-  mix(static_cast<std::uint8_t>(k.hi_port >> 8));
-  mix(static_cast<std::uint8_t>(k.hi_port));
-  mix(static_cast<std::uint8_t>(k.vlan >> 8));
-  mix(static_cast<std::uint8_t>(k.vlan));
-  mix(k.proto);
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
+  using detail::load64;
+  using detail::mix64;
+  const std::uint64_t tail =
+      static_cast<std::uint64_t>(k.lo_port) | static_cast<std::uint64_t>(k.hi_port) << 16 |
+      static_cast<std::uint64_t>(k.vlan) << 32 | static_cast<std::uint64_t>(k.proto) << 48 |
+      static_cast<std::uint64_t>(k.lo_ip.family ^ k.hi_ip.family << 4) << 56;
+  std::uint64_t h = mix64(load64(k.lo_ip.bytes.data()) ^ 0x9e3779b97f4a7c15ULL);
+  h = mix64(h ^ load64(k.lo_ip.bytes.data() + 8));
+  h = mix64(h ^ load64(k.hi_ip.bytes.data()));
+  h = mix64(h ^ load64(k.hi_ip.bytes.data() + 8));
+  return mix64(h ^ tail);
 }
 
 } // namespace vw::classify
