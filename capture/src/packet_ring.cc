@@ -24,9 +24,6 @@ constexpr std::size_t alignUp(std::size_t n) {
   return (n + kAlign - 1) & ~(kAlign - 1);
 }
 constexpr std::size_t kDecodedBytes = alignUp(sizeof(DecodedPacket));
-/// Busy-wait rounds before a thread goes to sleep. Short: on a 2-core machine the other
-/// threads need the CPU more than a spinning one.
-constexpr int kSpins = 200;
 
 inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -43,8 +40,9 @@ std::span<const std::uint8_t> rebase(std::span<const std::uint8_t> s, const std:
 }
 } // namespace
 
-PacketRing::PacketRing(std::size_t capacity)
-    : cap_(alignUp(std::max<std::size_t>(capacity, 64 * 1024))), buf_(new std::uint8_t[cap_]) {
+PacketRing::PacketRing(std::size_t capacity, int spins)
+    : cap_(alignUp(std::max<std::size_t>(capacity, 64 * 1024))), spins_(spins),
+      buf_(new std::uint8_t[cap_]) {
   static_assert(sizeof(Header) == kAlign);
   static_assert(std::is_trivially_copyable_v<DecodedPacket>);
   static_assert(alignof(DecodedPacket) <= kAlign);
@@ -60,7 +58,7 @@ std::size_t PacketRing::reserve(std::size_t need) {
       p_tail_cache_ = tail_.load(std::memory_order_acquire);
       int spins = 0;
       while (cap_ - (p_head_ - p_tail_cache_) < want) {
-        if (++spins < kSpins) {
+        if (++spins < spins_) {
           cpuRelax();
         } else {
           // Sleep until a good part of the ring is free again (not just this record), so that
@@ -161,7 +159,7 @@ RingRecord PacketRing::pop() {
     if (c_head_cache_ == c_tail_) {
       int spins = 0;
       while (c_head_cache_ == c_tail_) {
-        if (++spins < kSpins) {
+        if (++spins < spins_) {
           cpuRelax();
         } else {
           std::unique_lock<std::mutex> lk(mu_);

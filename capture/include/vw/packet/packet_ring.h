@@ -45,7 +45,9 @@ class PacketRing {
 public:
   /// `capacity` bytes of buffer (rounded up to a multiple of 64). Packets larger than a
   /// quarter of it are cut to that size (their wire length is kept) and counted.
-  explicit PacketRing(std::size_t capacity = 4u << 20);
+  /// `spins`: busy-wait rounds before a waiting thread sleeps (0 when threads outnumber cores:
+  /// spinning would take the CPU from the thread being waited for).
+  explicit PacketRing(std::size_t capacity = 4u << 20, int spins = 200);
   PacketRing(const PacketRing&) = delete;
   PacketRing& operator=(const PacketRing&) = delete;
 
@@ -72,6 +74,7 @@ private:
   void publish(std::size_t bytes);       ///< producer: makes them visible
 
   std::size_t cap_;
+  int spins_;
   std::unique_ptr<std::uint8_t[]> buf_;
 
   alignas(64) std::atomic<std::uint64_t> head_{0}; ///< bytes written (producer)
