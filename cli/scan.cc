@@ -58,7 +58,8 @@ std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
     if (ts.ended[i] != 0)
       ended += fmt::format(" {}={}", classify::endReasonName(static_cast<classify::EndReason>(i)),
                            ts.ended[i]);
-  s += fmt::format("  flows: {} (peak {} live); ended:{}\n", ts.created, ts.peak, ended);
+  s += fmt::format("  flows: {} (peak {} live, {} bytes per flow slot); ended:{}\n", ts.created,
+                   ts.peak, classify::FlowTable::bytesPerFlow(), ended);
   if (pool.size() > 1) {
     std::string per;
     for (const auto n : pool.routed())
@@ -101,6 +102,7 @@ nlohmann::ordered_json statsJson(const ReadStats& rs, const classify::Classifier
   nlohmann::ordered_json fl;
   fl["created"] = ts.created;
   fl["peak"] = ts.peak;
+  fl["bytes_per_slot"] = classify::FlowTable::bytesPerFlow();
   for (int i = 0; i < static_cast<int>(classify::EndReason::Count_); ++i)
     fl[classify::endReasonName(static_cast<classify::EndReason>(i))] = ts.ended[i];
   st["flows"] = fl;

@@ -440,15 +440,19 @@ void Classifier::maybeFinishInspect(FlowEntry& f) {
 }
 
 void Classifier::inspectIdle(FlowEntry& f) {
-  ++stats_.inspect_idle_ended;
-  if (f.inspect->dpi && !f.inspect->dpi_done)
+  bool ended = false;
+  if (f.inspect->dpi && !f.inspect->dpi_done) {
     finishDpi(f, true);
+    ended = true;
+  }
   if (f.inspect && keepsParsing(f)) {
     f.inspect->unlink(); // parser state stays for the next message; re-listed on its packet
-    return;
-  }
-  if (f.inspect)
+  } else if (f.inspect) {
     finishInspect(f);
+    ended = true;
+  }
+  if (ended)
+    ++stats_.inspect_idle_ended;
 }
 
 void Classifier::finishInspect(FlowEntry& f) {
