@@ -28,6 +28,7 @@
 #include "metrics.h"
 #include "pipeline.h"
 #include "privileges.h"
+#include "workers.h"
 
 namespace vw::cli {
 namespace {
@@ -117,6 +118,14 @@ public:
                  capture::linkTypeName(h->src->linkType()) + ")";
       diag("capturing on " + names + (o_.bpf.empty() ? "" : " filter '" + o_.bpf + "'"));
     }
+    if (o_.pipe.workers > 1) {
+      pool_ = std::make_unique<WorkerPool>(p_.cfg, o_.pipe.log_flows, p_.matcher, p_.outs,
+                                           o_.pipe.workers, /*packet_clock=*/false);
+      if (!pool_->start(err)) {
+        diag(err);
+        return kExitUsage;
+      }
+    }
     start_us_ = wallNowUs();
     last_stats_us_ = start_us_;
     for (auto& h : handles_)
@@ -161,10 +170,12 @@ private:
     if (first_pkt_us_ == 0)
       first_pkt_us_ = pv.ts;
     const DecodeStatus ds = decodePacket(pv, dp_);
-    if (decodeUsable(ds))
-      p_.classifier->onPacket(dp_);
-    else
+    if (!decodeUsable(ds))
       ++undecodable_;
+    else if (pool_)
+      pool_->route(pv, dp_);
+    else
+      p_.classifier->onPacket(dp_);
   }
 
   /// Reads what is ready on `h`, at most kDispatchBudget packets; returns how many, or -1 on
@@ -246,6 +257,20 @@ private:
 
   TimeUs liveNow() const { return std::max(wallNowUs(), last_pkt_us_); }
 
+  /// Counters (and the ledger) of the in-line classifier or of all workers.
+  PoolSnapshot snapshot(bool with_ledger) {
+    if (pool_)
+      return pool_->snapshot(with_ledger);
+    PoolSnapshot v;
+    v.stats = p_.classifier->stats();
+    v.table = p_.classifier->table().stats();
+    v.active_flows = p_.classifier->table().size();
+    v.vendor_written = p_.eve->written(alerts::EventKind::Vendor);
+    if (with_ledger)
+      v.ledger = p_.classifier->ledger();
+    return v;
+  }
+
   void scheduleTick() {
     tick_->expires_after(std::chrono::seconds(1));
     tick_->async_wait([this](const boost::system::error_code& ec) {
@@ -257,7 +282,12 @@ private:
           stop();
           return;
         }
-      p_.classifier->expire(liveNow());
+      if (pool_) {
+        pool_->tick(liveNow());
+        pool_->flushEpoch(); // events of slow links leave within the second too
+      } else {
+        p_.classifier->expire(liveNow());
+      }
       // Only the file/stdout sinks: their flush() is an fflush. A network sink's flush() is
       // its shutdown path (close handshake, discard on timeout); those deliver on their own.
       for (auto& s : p_.sinks)
@@ -306,8 +336,9 @@ private:
     const TimeUs now = wallNowUs();
     const double dt = static_cast<double>(now - last_stats_us_) / 1e6;
     const auto pc = pcapTotals();
-    const auto& cs = p_.classifier->stats();
-    const auto& ts = p_.classifier->table().stats();
+    const PoolSnapshot view = snapshot(false);
+    const auto& cs = view.stats;
+    const auto& ts = view.table;
     nlohmann::ordered_json j;
     j["timestamp"] = alerts::isoTime(now);
     j["event_type"] = "stats";
@@ -324,14 +355,14 @@ private:
     cap["if_dropped"] = pc.if_dropped;
     st["capture"] = cap;
     nlohmann::ordered_json fl;
-    fl["active"] = p_.classifier->table().size();
+    fl["active"] = view.active_flows;
     fl["created"] = ts.created;
     fl["peak"] = ts.peak;
     for (int i = 0; i < static_cast<int>(classify::EndReason::Count_); ++i)
       fl[classify::endReasonName(static_cast<classify::EndReason>(i))] = ts.ended[i];
     st["flows"] = fl;
     st["vendor_alerts"] = cs.vendor_alerts;
-    st["alerts_written"] = p_.eve->written(alerts::EventKind::Vendor);
+    st["alerts_written"] = view.vendor_written;
     st["alerts_deduplicated"] = cs.alerts_deduplicated;
     st["signature_reloads"] = reloads_;
     st["signature_reload_failures"] = reload_failures_;
@@ -357,7 +388,7 @@ private:
     meta.first_packet_us = first_pkt_us_;
     meta.last_packet_us = last_pkt_us_;
     meta.packets = packets_;
-    const auto doc = alerts::summaryJson(p_.classifier->ledger(), p_.matcher->set(), meta);
+    const auto doc = alerts::summaryJson(snapshot(true).ledger, p_.matcher->set(), meta);
     const std::string tmp = o_.pipe.summary + ".tmp";
     {
       std::ofstream out(tmp, std::ios::trunc);
@@ -385,7 +416,10 @@ private:
            p_.matcher->set().info().version);
     } else {
       ++reloads_;
-      p_.classifier->setMatcher(m);
+      if (pool_)
+        pool_->setMatcher(m);
+      else
+        p_.classifier->setMatcher(m);
       p_.eve->setSignatures(m->sharedSet());
       p_.matcher = std::move(m);
       diag("SIGHUP: signature set version " + p_.matcher->set().info().version + " loaded");
@@ -396,8 +430,9 @@ private:
 
   std::string metricsText() {
     const auto pc = pcapTotals();
-    const auto& cs = p_.classifier->stats();
-    const auto& ts = p_.classifier->table().stats();
+    const PoolSnapshot view = snapshot(false);
+    const auto& cs = view.stats;
+    const auto& ts = view.table;
     std::string s;
     auto metric = [&s](const char* name, const char* type, const char* help, double v) {
       s += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
@@ -413,7 +448,7 @@ private:
     metric("vendorwatch_capture_if_dropped_total", "counter",
            "libpcap: packets dropped by the interface.", static_cast<double>(pc.if_dropped));
     metric("vendorwatch_flows_active", "gauge", "Flows in the flow table.",
-           static_cast<double>(p_.classifier->table().size()));
+           static_cast<double>(view.active_flows));
     metric("vendorwatch_flows_created_total", "counter", "Flows created.",
            static_cast<double>(ts.created));
     metric("vendorwatch_vendor_alerts_total", "counter", "Vendor alerts raised.",
@@ -433,7 +468,10 @@ private:
       while (drain(*h) >= kDispatchBudget) {
       }
     const auto pc = pcapTotals();
-    p_.classifier->endAll(classify::EndReason::Shutdown);
+    if (pool_)
+      pool_->finish(classify::EndReason::Shutdown); // joins the workers, writes their events
+    else
+      p_.classifier->endAll(classify::EndReason::Shutdown);
     if (o_.pipe.log_stats || o_.stats_interval > 0)
       writeStats();
     for (auto& s : p_.sinks) {
@@ -448,13 +486,14 @@ private:
       rc = kExitInputError;
     const bool tty = isatty(STDERR_FILENO) != 0;
     if (o_.pipe.table || (tty && !o_.pipe.no_table && !o_.pipe.quiet))
-      std::fputs(alerts::hostTable(p_.classifier->ledger(), p_.matcher->set()).c_str(), stderr);
+      std::fputs(alerts::hostTable(snapshot(true).ledger, p_.matcher->set()).c_str(), stderr);
     if (!o_.pipe.quiet) {
-      const auto& ts = p_.classifier->table().stats();
+      const PoolSnapshot view = snapshot(false);
+      const auto& ts = view.table;
       diag(fmt::format("live: {} packets, {}; libpcap received {}, dropped {}, if-dropped {}; "
                        "{} flows; {} vendor alerts written",
                        packets_, alerts::humanBytes(bytes_), pc.received, pc.dropped, pc.if_dropped,
-                       ts.created, p_.eve->written(alerts::EventKind::Vendor)));
+                       ts.created, view.vendor_written));
     }
     handles_.clear();
     return rc;
@@ -467,6 +506,7 @@ private:
   std::vector<std::unique_ptr<Handle>> handles_;
   std::unique_ptr<asio::steady_timer> tick_, stats_timer_, summary_timer_;
   std::unique_ptr<MetricsServer> metrics_;
+  std::unique_ptr<WorkerPool> pool_; ///< --workers > 1; otherwise p_.classifier in-line
   DecodedPacket dp_;
   std::uint64_t packets_ = 0, bytes_ = 0, undecodable_ = 0;
   std::uint64_t last_stats_packets_ = 0, last_stats_bytes_ = 0;
@@ -500,7 +540,7 @@ int runLive(LiveCmdOptions& o, CLI::App& cmd) {
     }
   }
   Pipeline pipe;
-  if (!buildPipeline(o.pipe, pipe))
+  if (!buildPipeline(o.pipe, pipe, /*with_classifier=*/o.pipe.workers <= 1))
     return kExitUsage;
   LiveRuntime rt(o, pipe);
   return rt.run();

@@ -63,6 +63,10 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
   c.add_option("--flush-timeout", o.flush_timeout_ms, "Milliseconds to wait for sinks at exit")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  c.add_option("--workers", o.workers,
+               "Classification threads besides the reader; each owns a share of the hosts")
+      ->check(CLI::Range(1u, 64u))
+      ->capture_default_str();
   c.add_flag("--stdout", o.force_stdout,
              "Also write events to stdout when --eve/--syslog are given");
 }

@@ -248,10 +248,6 @@ void addScanCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("inputs", o->inputs, "Capture files, directories (recursive) or - for stdin")
       ->required();
   addPipelineOptions(*c, o->pipe);
-  c->add_option("--workers", o->pipe.workers,
-                "Classification threads (besides the reader); each owns a share of the flows")
-      ->check(CLI::Range(1u, 64u))
-      ->capture_default_str();
   c->footer(
       "Examples:\n"
       "  vendorwatch scan --table pcaps/demo.pcap\n"

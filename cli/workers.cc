@@ -1,6 +1,7 @@
 #include "workers.h"
 
 #include <algorithm>
+#include <chrono>
 #include <tuple>
 
 #include <vw/classify/ndpi_engine.h>
@@ -41,17 +42,24 @@ struct WorkerPool::Worker {
   std::deque<std::vector<alerts::OutEvent>> done;
   std::atomic<std::int64_t> epochs_done{0};
   std::atomic<std::uint64_t> flows_created{0}, vendor_alerts{0};
+
+  // Snapshot hand-over (under mu): filled when a Snapshot record is processed.
+  PoolSnapshot snap;
+  std::atomic<std::uint64_t> snap_seq{0};
 };
 
 WorkerPool::WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
                        std::shared_ptr<const signatures::Matcher> matcher,
-                       std::vector<alerts::EventSink*> outs, std::uint32_t workers)
-    : cfg_(base), log_flows_(log_flows), matcher_(std::move(matcher)), outs_(std::move(outs)) {
+                       std::vector<alerts::EventSink*> outs, std::uint32_t workers,
+                       bool packet_clock)
+    : cfg_(base), log_flows_(log_flows), matcher_(std::move(matcher)), outs_(std::move(outs)),
+      packet_clock_(packet_clock) {
   const std::uint32_t n = std::max<std::uint32_t>(1, workers);
   // The table and DNS cache bounds are totals: each worker gets its share.
   cfg_.table.max_flows = std::max<std::uint32_t>(1, (base.table.max_flows + n - 1) / n);
   cfg_.dns_cache_entries = std::max<std::size_t>(1, (base.dns_cache_entries + n - 1) / n);
   cfg_.external_clock = true;
+  cfg_.clock_jump_ends_flows = packet_clock;
   // A short busy-wait before sleeping. Measured on bench-mix with 2 cores: 0, 20 and 200
   // rounds are within the run-to-run noise for 1 and 2 workers.
   for (std::uint32_t i = 0; i < n; ++i)
@@ -110,9 +118,31 @@ void WorkerPool::runWorker(Worker& w) {
       handOver(r.packet.ts);
       break;
     case RingKind::End:
-      w.classifier->endAll(classify::EndReason::EndOfInput);
+      w.classifier->endAll(end_reason_);
       handOver(r.packet.ts);
       return;
+    case RingKind::Snapshot: {
+      std::lock_guard<std::mutex> lk(w.mu);
+      w.snap.stats = w.classifier->stats();
+      w.snap.table = w.classifier->table().stats();
+      w.snap.active_flows = w.classifier->table().size();
+      w.snap.vendor_written = w.eve->written(alerts::EventKind::Vendor);
+      w.snap.ledger = r.packet.wire_len != 0 ? w.classifier->ledger() : classify::Ledger{};
+      w.snap_seq.store(static_cast<std::uint64_t>(r.packet.ts), std::memory_order_release);
+      break;
+    }
+    case RingKind::Reload: {
+      std::shared_ptr<const signatures::Matcher> m;
+      {
+        std::lock_guard<std::mutex> lk(reload_mu_);
+        m = pending_matcher_;
+      }
+      if (m) {
+        w.classifier->setMatcher(m);
+        w.eve->setSignatures(m->sharedSet());
+      }
+      break;
+    }
     case RingKind::Wrap_:
       break;
     }
@@ -126,7 +156,7 @@ void WorkerPool::pushControlAll(RingKind kind, std::int64_t value) {
 
 void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
   // The clock first, exactly where a single in-line classifier would expire flows.
-  if (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_) {
+  if (packet_clock_ && (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_)) {
     pushControlAll(RingKind::Tick, dp.ts);
     last_tick_ = dp.ts;
   }
@@ -170,9 +200,62 @@ void WorkerPool::drain() {
   }
 }
 
-void WorkerPool::finish() {
+void WorkerPool::tick(TimeUs now) {
+  pushControlAll(RingKind::Tick, now);
+  last_tick_ = now;
+}
+
+void WorkerPool::flushEpoch() {
+  if (routed_since_epoch_ != 0) {
+    routed_since_epoch_ = 0;
+    pushControlAll(RingKind::Epoch, epochs_pushed_++);
+  }
+  drain();
+}
+
+PoolSnapshot WorkerPool::snapshot(bool with_ledger) {
+  if (!started_ || finished_) { // no thread to ask: read the classifiers directly
+    PoolSnapshot out;
+    out.stats = stats();
+    out.table = tableStats();
+    for (const auto& w : workers_)
+      if (w->classifier)
+        out.active_flows += w->classifier->table().size();
+    out.vendor_written = written(alerts::EventKind::Vendor);
+    if (with_ledger)
+      out.ledger = ledger();
+    return out;
+  }
+  const std::uint64_t seq = ++snapshot_seq_;
+  for (auto& w : workers_)
+    w->ring.pushControl(RingKind::Snapshot, static_cast<std::int64_t>(seq), with_ledger ? 1u : 0u);
+  PoolSnapshot out;
+  for (auto& w : workers_) {
+    while (w->snap_seq.load(std::memory_order_acquire) < seq)
+      std::this_thread::sleep_for(std::chrono::microseconds(100));
+    std::lock_guard<std::mutex> lk(w->mu);
+    out.stats += w->snap.stats;
+    out.table += w->snap.table;
+    out.active_flows += w->snap.active_flows;
+    out.vendor_written += w->snap.vendor_written;
+    if (with_ledger)
+      out.ledger.merge(w->snap.ledger);
+  }
+  return out;
+}
+
+void WorkerPool::setMatcher(std::shared_ptr<const signatures::Matcher> matcher) {
+  {
+    std::lock_guard<std::mutex> lk(reload_mu_);
+    pending_matcher_ = std::move(matcher);
+  }
+  pushControlAll(RingKind::Reload, 0);
+}
+
+void WorkerPool::finish(classify::EndReason why) {
   if (!started_ || finished_)
     return;
+  end_reason_ = why; // read by the workers after they pop End (published by the ring)
   pushControlAll(RingKind::End, epochs_pushed_++);
   for (auto& w : workers_)
     w->thread.join();

@@ -30,12 +30,23 @@
 
 namespace vw::cli {
 
+/// A consistent view of the workers' state (live statistics, metrics, periodic summaries).
+struct PoolSnapshot {
+  classify::ClassifierStats stats;
+  classify::FlowTableStats table;
+  std::uint64_t active_flows = 0;
+  std::uint64_t vendor_written = 0;
+  classify::Ledger ledger; ///< merged; only when asked for
+};
+
 class WorkerPool {
 public:
   /// `outs` are the real event sinks; they are written from the calling thread only.
+  /// `packet_clock`: offline, the packets' own time drives expiry (route() broadcasts it);
+  /// live, the caller calls tick() with the wall clock instead.
   WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
              std::shared_ptr<const signatures::Matcher> matcher,
-             std::vector<alerts::EventSink*> outs, std::uint32_t workers);
+             std::vector<alerts::EventSink*> outs, std::uint32_t workers, bool packet_clock = true);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -46,8 +57,20 @@ public:
   /// Routes one packet that decoded to a usable status (`dp` is its decoding).
   void route(const PacketView& pv, const DecodedPacket& dp);
 
-  /// Ends every flow, stops the workers and writes all remaining events.
-  void finish();
+  /// Ends every flow (with `why`), stops the workers and writes all remaining events.
+  void finish(classify::EndReason why = classify::EndReason::EndOfInput);
+
+  // Live mode (called from the thread that routes packets):
+  /// Expires flows as of `now` in every worker.
+  void tick(TimeUs now);
+  /// Closes the current epoch and writes every finished one, so that events leave within the
+  /// caller's timer period however slow the link.
+  void flushEpoch();
+  /// Waits until every worker has processed everything routed so far and returns their merged
+  /// counters (and ledger if `with_ledger`).
+  PoolSnapshot snapshot(bool with_ledger);
+  /// Hands a reloaded signature set to every worker (applied in stream order).
+  void setMatcher(std::shared_ptr<const signatures::Matcher> matcher);
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(workers_.size()); }
 
@@ -79,7 +102,12 @@ private:
   std::int64_t epochs_pushed_ = 0; ///< epochs closed by the reader
   std::int64_t epochs_written_ = 0;
   TimeUs last_tick_ = 0;
+  bool packet_clock_ = true;
   bool started_ = false, finished_ = false;
+  classify::EndReason end_reason_ = classify::EndReason::EndOfInput;
+  std::uint64_t snapshot_seq_ = 0;
+  std::mutex reload_mu_;
+  std::shared_ptr<const signatures::Matcher> pending_matcher_; ///< under reload_mu_
 };
 
 } // namespace vw::cli

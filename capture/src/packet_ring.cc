@@ -129,12 +129,13 @@ void PacketRing::pushPacket(const PacketView& p, const DecodedPacket* dp) {
   publish(need);
 }
 
-void PacketRing::pushControl(RingKind kind, std::int64_t value) {
+void PacketRing::pushControl(RingKind kind, std::int64_t value, std::uint32_t aux) {
   const std::size_t off = reserve(kAlign);
   Header h{};
   h.size = static_cast<std::uint32_t>(kAlign);
   h.kind = kind;
   h.ts = value;
+  h.wire_len = aux;
   std::memcpy(buf_.get() + off, &h, sizeof h);
   publish(kAlign);
 }

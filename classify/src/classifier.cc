@@ -911,7 +911,7 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
 }
 
 void Classifier::tick(TimeUs now) {
-  if (now < last_expire_ - 1'000'000)
+  if (cfg_.clock_jump_ends_flows && now < last_expire_ - 1'000'000)
     endAll(EndReason::EndOfInput);
   expire(now);
   last_expire_ = now;

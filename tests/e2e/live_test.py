@@ -155,10 +155,11 @@ def live_packets(stderr):
     return tuple(int(x) for x in m.groups()) if m else None
 
 
-def test_parity(vw, pcaps, sigs, work):
+def test_parity(vw, pcaps, sigs, work, workers=1):
     demo = os.path.join(pcaps, "demo.pcap")
     scan_alerts, scan_sum = scan(vw, sigs, demo, work, "demo")
-    lv = Live(vw, work, "parity", ["--signatures", sigs, "--stats-interval", "1"])
+    lv = Live(vw, work, f"parity-w{workers}", ["--signatures", sigs, "--stats-interval", "1",
+                                               "--workers", str(workers)])
     replay(demo)  # original timing (7.4 s)
     time.sleep(1.5)
     rc = lv.stop()
@@ -188,12 +189,13 @@ def test_parity(vw, pcaps, sigs, work):
           f"periodic stats events with libpcap counters ({len(stats)} events)")
 
 
-def test_reload(vw, pcaps, sigs, work):
+def test_reload(vw, pcaps, sigs, work, workers=1):
     sigcopy = os.path.join(work, "sigs")
     shutil.rmtree(sigcopy, ignore_errors=True)
     shutil.copytree(sigs, sigcopy)
     decoys = os.path.join(pcaps, "decoys.pcap")
-    lv = Live(vw, work, "reload", ["--signatures", sigcopy])
+    lv = Live(vw, work, f"reload-w{workers}", ["--signatures", sigcopy, "--workers",
+                                               str(workers)])
     # 1. Broken file: the old set stays, errors name file:line.
     wiz = os.path.join(sigcopy, "wiz.toml")
     with open(wiz) as f:
@@ -389,6 +391,9 @@ def main():
             return 0
         test_parity(vw, pcaps, sigs, work)
         test_reload(vw, pcaps, sigs, work)
+        # The same with two classification workers behind the capture thread.
+        test_parity(vw, pcaps, sigs, work, workers=2)
+        test_reload(vw, pcaps, sigs, work, workers=2)
         test_drop(vw, pcaps, sigs, work)
         test_metrics(vw, pcaps, sigs, work)
         test_config(vw, pcaps, sigs, work)

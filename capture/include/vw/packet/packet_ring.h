@@ -29,6 +29,8 @@ enum class RingKind : std::uint32_t {
   Tick,   ///< packet time advanced: expire flows as of `ts`
   Epoch,  ///< end of an output epoch (value in `ts`)
   End,    ///< no more records
+  Snapshot, ///< copy counters (and the ledger if value != 0) for the reader
+  Reload,   ///< take the new signature matcher the reader left
   Wrap_,  ///< internal: the rest of the buffer is unused, continue at offset 0
 };
 
@@ -55,8 +57,8 @@ public:
   /// Appends a packet, and its decoding if `dp` is not null (so that the consumer does not
   /// decode it again); waits while the ring is full.
   void pushPacket(const PacketView& p, const DecodedPacket* dp = nullptr);
-  /// Appends a control record (Tick, Epoch or End) carrying `value`.
-  void pushControl(RingKind kind, std::int64_t value);
+  /// Appends a control record carrying `value` (in packet.ts) and `aux` (in packet.wire_len).
+  void pushControl(RingKind kind, std::int64_t value, std::uint32_t aux = 0);
 
   // ---- consumer side ----
   /// Waits for the next record and returns it. The previous record is released.

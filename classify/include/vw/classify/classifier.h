@@ -42,6 +42,10 @@ struct ClassifierConfig {
   /// clock to every worker, so flows expire at the same points whatever the worker count).
   /// Off: onPacket() expires flows itself once per second of packet time.
   bool external_clock = false;
+  /// When the clock goes back by more than a second, end every open flow first (offline: the
+  /// next file of a multi-file scan starts earlier). Off for live capture, where packets of
+  /// several interfaces may lag behind the clock.
+  bool clock_jump_ends_flows = false;
   /// Inspection of a flow without packets for this long ends: the DPI engine gives its best
   /// guess and its state is freed (DNS and HTTP parsing go on if the flow resumes). Bounds the
   /// memory of flows that go quiet mid-inspection. 0 = only the flow's own end frees it.
@@ -93,9 +97,9 @@ public:
 
   /// The packet clock moved to `now`: expires flows. In external_clock mode the caller calls
   /// it whenever packet time advanced by a second or went back (before that packet); otherwise
-  /// onPacket() does. When the clock goes back by more than a second (the next file of a
-  /// multi-file scan starts earlier), every open flow ends first (end_of_input): flows of two
-  /// timelines never mix, and expiry does not depend on which flows a worker happens to hold.
+  /// onPacket() does. With clock_jump_ends_flows, a clock going back by more than a second ends
+  /// every open flow first (end_of_input): flows of two timelines never mix, and expiry does
+  /// not depend on which flows a worker happens to hold.
   void tick(TimeUs now);
 
   /// Ends every flow (end of input or shutdown), oldest first.
