@@ -35,6 +35,10 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
   c.add_option("--dpi-packets", o.dpi_packets, "Packets per flow given to nDPI at most")
       ->check(CLI::Range(1u, 1000u))
       ->capture_default_str();
+  c.add_option("--dpi-udp-unknown-packets", o.dpi_udp_unknown,
+               "Packets given to nDPI at most for a UDP flow it has not named yet")
+      ->check(CLI::Range(1u, 1000u))
+      ->capture_default_str();
   c.add_option("--dpi-idle-timeout", o.dpi_idle_timeout,
                "Seconds without packets after which a flow's inspection ends and its DPI state "
                "is freed (0 = keep until the flow ends)")
@@ -83,6 +87,7 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
   cfg.table.active_timeout = static_cast<TimeUs>(o.active_timeout * 1e6);
   cfg.use_vlan = !o.ignore_vlan;
   cfg.dpi_packet_budget = o.dpi_packets;
+  cfg.dpi_udp_unknown_budget = o.dpi_udp_unknown;
   cfg.inspect_idle_timeout = static_cast<TimeUs>(o.dpi_idle_timeout * 1e6);
   cfg.dedup_window = static_cast<TimeUs>(o.dedup_window * 1e6);
   cfg.log_dns = o.log_dns;

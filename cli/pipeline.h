@@ -27,6 +27,7 @@ struct PipelineOptions {
   bool ignore_vlan = false;
   std::uint32_t dpi_packets = 32;
   double dpi_idle_timeout = 5;
+  std::uint32_t dpi_udp_unknown = 12;
   double dedup_window = 3600;
   std::vector<std::string> eve_files;
   std::vector<std::string> syslog_urls;

@@ -321,8 +321,13 @@ void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
   // A TCP segment without payload tells the DPI engine nothing (inspection starts after the
   // handshake): pure ACKs are not handed to it and do not use up the budget.
   const bool dpi_useful = !p.payload.empty() || p.l4_proto != ipproto::kTcp;
+  // UDP flows the engine could not name within a few packets rarely get a name later (RTP,
+  // STUN and games are recognised within their first packets): a smaller budget for them.
+  const std::uint32_t budget = (p.l4_proto == ipproto::kUdp && f.dpi_master == 0 && f.dpi_app == 0)
+                                   ? std::min(cfg_.dpi_packet_budget, cfg_.dpi_udp_unknown_budget)
+                                   : cfg_.dpi_packet_budget;
   if (in.dpi && !in.dpi_done && dpi_useful) {
-    if (f.dpi_packets < cfg_.dpi_packet_budget) {
+    if (f.dpi_packets < budget) {
       DpiVerdict v;
       const DpiStatus st = engine_.process(*in.dpi, p.l3, p.ts, v);
       ++f.dpi_packets;

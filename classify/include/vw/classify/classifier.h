@@ -26,8 +26,9 @@ struct InspectList; // classify-private
 
 struct ClassifierConfig {
   FlowTableConfig table;
-  bool use_vlan = true;                 ///< VLAN id is part of the flow key
-  std::uint32_t dpi_packet_budget = 32; ///< packets per flow handed to the DPI engine at most
+  bool use_vlan = true;                      ///< VLAN id is part of the flow key
+  std::uint32_t dpi_packet_budget = 32;      ///< packets per flow handed to the DPI engine at most
+  std::uint32_t dpi_udp_unknown_budget = 12; ///< ... for UDP flows still without a protocol
   std::size_t dns_cache_entries = 65536;
   TimeUs dedup_window = 3'600'000'000; ///< per host x vendor; 0 = no dedup
   HomeNet home_net = HomeNet::defaults();
