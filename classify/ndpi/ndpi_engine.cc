@@ -136,6 +136,12 @@ public:
   bool isDns(const DpiVerdict& v) const override { return isProto(v, NDPI_PROTOCOL_DNS); }
   bool isTls(const DpiVerdict& v) const override { return isProto(v, NDPI_PROTOCOL_TLS); }
   bool isQuic(const DpiVerdict& v) const override { return isProto(v, NDPI_PROTOCOL_QUIC); }
+  bool wantsMorePackets(const DpiVerdict& v) const override {
+    // TLS/DTLS: the certificate comes later. QUIC: a ClientHello spread over several Initials
+    // names the application (the SNI) only at its last packet.
+    return isProto(v, NDPI_PROTOCOL_TLS) || isProto(v, NDPI_PROTOCOL_DTLS) ||
+           isProto(v, NDPI_PROTOCOL_QUIC);
+  }
   bool isHttp(const DpiVerdict& v) const override {
     return isProto(v, NDPI_PROTOCOL_HTTP) || isProto(v, NDPI_PROTOCOL_HTTP_CONNECT) ||
            isProto(v, NDPI_PROTOCOL_HTTP_PROXY);

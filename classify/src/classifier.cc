@@ -337,6 +337,8 @@ void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
       f.dpi_category = v.category;
       if (st == DpiStatus::Done)
         finishDpi(f, false);
+      else if ((v.master_proto != 0 || v.app_proto != 0) && !engine_.wantsMorePackets(v))
+        finishDpi(f, false); // named, and nothing later is read from the engine
     } else {
       ++stats_.dpi_budget_exhausted;
       finishDpi(f, true);

@@ -48,6 +48,9 @@ public:
   bool isDns(const classify::DpiVerdict& v) const override { return v.app_proto == 5; }
   bool isTls(const classify::DpiVerdict& v) const override { return v.app_proto == 91; }
   bool isQuic(const classify::DpiVerdict& v) const override { return v.app_proto == 188; }
+  bool wantsMorePackets(const classify::DpiVerdict& v) const override {
+    return v.app_proto == 91 || v.app_proto == 30; // TLS, DTLS
+  }
   bool isHttp(const classify::DpiVerdict& v) const override { return v.app_proto == 7; }
   std::size_t flowStateBytes() const override { return sizeof(Flow); }
 };

@@ -65,6 +65,11 @@ public:
   virtual bool isTls(const DpiVerdict& v) const = 0;
   virtual bool isQuic(const DpiVerdict& v) const = 0;
   virtual bool isHttp(const DpiVerdict& v) const = 0;
+  /// True if the engine may still extract something vendorwatch reads from it from later
+  /// packets of a flow with verdict `v` (a TLS/DTLS server certificate, the application name
+  /// of a QUIC ClientHello spread over several packets). For any other named protocol, the
+  /// engine's state is dropped as soon as it has a verdict.
+  virtual bool wantsMorePackets(const DpiVerdict& v) const = 0;
   /// Bytes of engine state per inspected flow (for memory reports).
   virtual std::size_t flowStateBytes() const = 0;
 };
