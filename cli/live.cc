@@ -49,11 +49,6 @@ struct LiveCmdOptions {
   PipelineOptions pipe;
 };
 
-bool isFileSink(const alerts::EventSink& s) {
-  const std::string n = s.name();
-  return n == "stdout" || n.rfind("eve:", 0) == 0;
-}
-
 TimeUs wallNowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -288,11 +283,8 @@ private:
       } else {
         p_.classifier->expire(liveNow());
       }
-      // Only the file/stdout sinks: their flush() is an fflush. A network sink's flush() is
-      // its shutdown path (close handshake, discard on timeout); those deliver on their own.
       for (auto& s : p_.sinks)
-        if (isFileSink(*s))
-          s->flush(0);
+        s->sync(); // files and stdout: fflush; network sinks deliver on their own thread
       scheduleTick();
     });
   }

@@ -47,6 +47,7 @@ public:
       last_error_ = std::string("write failed: ") + std::strerror(errno);
     }
   }
+  void sync() override { flush(0); }
   bool flush(int /*timeout_ms*/) override {
     std::lock_guard lk(mu_);
     if (!file_ || std::fflush(file_) != 0) {

@@ -218,6 +218,23 @@ TEST_CASE("the file sink appends JSON lines and reopen() follows a rotated path"
   fs::remove_all(dir);
 }
 
+TEST_CASE("sync() pushes a file sink's lines out and leaves it open", "[sinks][file]") {
+  const fs::path dir = tempDir("sync");
+  const fs::path path = dir / "eve.json";
+  std::string err;
+  auto sink = makeFileSink(path.string(), err);
+  REQUIRE(sink);
+  sink->write(seqEvent(1));
+  sink->sync();
+  CHECK(fileLines(path) == std::vector<std::string>{seqEvent(1).json});
+  sink->write(seqEvent(2));
+  sink->sync();
+  CHECK(fileLines(path) == std::vector<std::string>{seqEvent(1).json, seqEvent(2).json});
+  CHECK(sink->stats().sent == 2);
+  sink.reset();
+  fs::remove_all(dir);
+}
+
 TEST_CASE("the file sink reports an unopenable path", "[sinks][file]") {
   std::string err;
   CHECK_FALSE(makeFileSink("/nonexistent-dir-vw/eve.json", err));

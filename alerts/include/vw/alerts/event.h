@@ -65,6 +65,10 @@ public:
   virtual bool flush(int timeout_ms) = 0;
   /// Reopens files (logrotate on SIGHUP); no-op for other sinks.
   virtual void reopen() {}
+  /// Pushes buffered lines out without waiting or closing anything (live mode calls it every
+  /// second): fflush for files and stdout; no-op for network sinks, which deliver on their own
+  /// thread (their flush() is the shutdown path).
+  virtual void sync() {}
   virtual SinkStats stats() const = 0;
   /// Short name for stats output, e.g. "stdout", "eve:/var/log/vw.json", "syslog:tcp://h:p".
   virtual std::string name() const = 0;
