@@ -2,7 +2,8 @@
 # vendorwatch developer entry point.
 #   ./dev.sh demo   install packages, build, scan the bundled demo capture and print the host table
 #   ./dev.sh test   install packages, build (warnings as errors), run every test through ctest,
-#                   then build and run the unit tests again under ASan+UBSan
+#                   then the unit tests again under ASan+UBSan, and the threaded pipeline
+#                   under ThreadSanitizer
 #   ./dev.sh deps   only install the Debian packages
 #   ./dev.sh build  only build (Release, build/)
 set -euo pipefail
@@ -58,6 +59,9 @@ case "${1:-}" in
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DVW_WERROR=ON -DVW_BUILD_TESTS=ON \
       -DVW_SANITIZER=address,undefined
     (cd build-asan && ctest --output-on-failure -j"$jobs" -L 'unit|fuzz-regression|asan')
+    # The threaded pipeline (packet rings, reader and workers) under ThreadSanitizer.
+    build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVW_BUILD_TESTS=ON -DVW_SANITIZER=thread
+    (cd build-tsan && ctest --output-on-failure -j"$jobs" -L tsan)
     ;;
   *) sed -n '2,8p' "$0"; exit 2 ;;
 esac
