@@ -639,11 +639,6 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
     f.inspect->tls = TlsState::Waiting; // the tunnelled ClientHello follows
     f.inspect->tls_buf.reset();
   }
-  // The request head is parsed and the engine has named the protocol: nothing it could
-  // still learn (the response) is used, so its state goes now.
-  if (!is_connect && f.inspect && f.inspect->dpi && !f.inspect->dpi_done &&
-      (f.dpi_master != 0 || f.dpi_app != 0))
-    finishDpi(f, false);
   attribute(f, p.ts, false);
 }
 
@@ -657,10 +652,6 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
     return;
   }
   FlowInspect& in = *f.inspect;
-  // A well-formed DNS message the engine also calls DNS: every later message is parsed here,
-  // the engine has nothing to add.
-  if (in.dpi && !in.dpi_done && engine_.isDns({f.dpi_master, f.dpi_app, 0}))
-    finishDpi(f, false);
   FlowFacts& fx = facts(f);
   if (!m.is_response) {
     const IpAddr querier = p.src;
