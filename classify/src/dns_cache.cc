@@ -1,29 +1,15 @@
 #include <algorithm>
-#include <cstring>
 
 #include <vw/classify/dns_cache.h>
+#include <vw/classify/flow_key.h>
 
 namespace vw::classify {
 
-namespace {
-std::uint64_t word(const IpAddr& a, std::size_t i) {
-  std::uint64_t v;
-  std::memcpy(&v, a.bytes.data() + i, sizeof v);
-  return v;
-}
-std::uint64_t mix(std::uint64_t h) {
-  h ^= h >> 31;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 29;
-  return h;
-}
-} // namespace
-
 std::size_t DnsCache::KeyHash::operator()(const Key& k) const {
-  std::uint64_t h = mix(word(k.client, 0) ^ 0x9e3779b97f4a7c15ULL);
-  h = mix(h ^ word(k.client, 8));
-  h = mix(h ^ word(k.addr, 0));
-  h = mix(h ^ word(k.addr, 8));
+  std::uint64_t h = mix64(addrWord(k.client, 0) ^ 0x9e3779b97f4a7c15ULL);
+  h = mix64(h ^ addrWord(k.client, 1));
+  h = mix64(h ^ addrWord(k.addr, 0));
+  h = mix64(h ^ addrWord(k.addr, 1));
   return static_cast<std::size_t>(h);
 }
 

@@ -1,5 +1,4 @@
-#include <cstring>
-
+#include <vw/classify/flow_key.h>
 #include <vw/classify/shard.h>
 
 namespace vw::classify {
@@ -20,12 +19,7 @@ std::uint32_t shardOf(const DecodedPacket& p, const HomeNet& home, std::uint32_t
   if (workers <= 1)
     return 0;
   const IpAddr& a = shardAddress(p, home);
-  std::uint64_t w0, w1;
-  std::memcpy(&w0, a.bytes.data(), 8);
-  std::memcpy(&w1, a.bytes.data() + 8, 8);
-  std::uint64_t h = (w0 ^ 0x9e3779b97f4a7c15ULL) * 0xbf58476d1ce4e5b9ULL;
-  h = (h ^ (h >> 31) ^ w1) * 0x94d049bb133111ebULL;
-  h ^= h >> 29;
+  const std::uint64_t h = mix64(mix64(addrWord(a, 0) ^ 0x9e3779b97f4a7c15ULL) ^ addrWord(a, 1));
   return static_cast<std::uint32_t>(h % workers);
 }
 

@@ -21,38 +21,40 @@ struct FlowKey {
   bool operator==(const FlowKey&) const = default;
 };
 
-/// Builds the canonical key of a decoded packet. `src_is_lo` tells whether the packet's
-/// source is the `lo` endpoint (needed to map the packet to a direction).
-namespace detail {
-inline std::uint64_t load64(const std::uint8_t* p) {
+/// The address bytes as two 64-bit words (`half` 0 or 1), for hashing and compares.
+inline std::uint64_t addrWord(const IpAddr& a, int half) {
   std::uint64_t v;
-  std::memcpy(&v, p, sizeof v);
+  std::memcpy(&v, a.bytes.data() + 8 * half, sizeof v);
   return v;
 }
-/// a < b in the order of IpAddr's operator<=> (bytes as unsigned big-endian, then family),
-/// with two 64-bit compares instead of a memcmp call.
-inline bool addrLess(const IpAddr& a, const IpAddr& b) {
-  const std::uint64_t a0 = __builtin_bswap64(load64(a.bytes.data()));
-  const std::uint64_t b0 = __builtin_bswap64(load64(b.bytes.data()));
-  if (a0 != b0)
-    return a0 < b0;
-  const std::uint64_t a1 = __builtin_bswap64(load64(a.bytes.data() + 8));
-  const std::uint64_t b1 = __builtin_bswap64(load64(b.bytes.data() + 8));
-  if (a1 != b1)
-    return a1 < b1;
-  return a.family < b.family;
-}
-inline bool addrEqual(const IpAddr& a, const IpAddr& b) {
-  return load64(a.bytes.data()) == load64(b.bytes.data()) &&
-         load64(a.bytes.data() + 8) == load64(b.bytes.data() + 8) && a.family == b.family;
-}
-inline std::uint64_t mix64(std::uint64_t h) { // splitmix64 finaliser
+
+/// splitmix64 finaliser: the mixing step of every hash over addresses in classify.
+inline std::uint64_t mix64(std::uint64_t h) {
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
   h ^= h >> 27;
   h *= 0x94d049bb133111ebULL;
   h ^= h >> 31;
   return h;
+}
+
+namespace detail {
+/// a < b in the order of IpAddr's operator<=> (bytes as unsigned big-endian, then family),
+/// with two 64-bit compares instead of a memcmp call.
+inline bool addrLess(const IpAddr& a, const IpAddr& b) {
+  const std::uint64_t a0 = __builtin_bswap64(addrWord(a, 0));
+  const std::uint64_t b0 = __builtin_bswap64(addrWord(b, 0));
+  if (a0 != b0)
+    return a0 < b0;
+  const std::uint64_t a1 = __builtin_bswap64(addrWord(a, 1));
+  const std::uint64_t b1 = __builtin_bswap64(addrWord(b, 1));
+  if (a1 != b1)
+    return a1 < b1;
+  return a.family < b.family;
+}
+inline bool addrEqual(const IpAddr& a, const IpAddr& b) {
+  return addrWord(a, 0) == addrWord(b, 0) && addrWord(a, 1) == addrWord(b, 1) &&
+         a.family == b.family;
 }
 } // namespace detail
 
@@ -63,6 +65,8 @@ inline bool sameFlowKey(const FlowKey& a, const FlowKey& b) {
          detail::addrEqual(a.hi_ip, b.hi_ip);
 }
 
+/// Builds the canonical key of a decoded packet. `src_is_lo` tells whether the packet's
+/// source is the `lo` endpoint (needed to map the packet to a direction).
 inline FlowKey makeFlowKey(const DecodedPacket& p, bool use_vlan, bool& src_is_lo) {
   FlowKey k;
   k.proto = p.l4_proto;
@@ -88,16 +92,14 @@ inline FlowKey makeFlowKey(const DecodedPacket& p, bool use_vlan, bool& src_is_l
 /// ports, VLAN, protocol and families. Deterministic across runs and machines (flow ids are
 /// derived from it).
 inline std::uint64_t hashFlowKey(const FlowKey& k) {
-  using detail::load64;
-  using detail::mix64;
   const std::uint64_t tail =
       static_cast<std::uint64_t>(k.lo_port) | static_cast<std::uint64_t>(k.hi_port) << 16 |
       static_cast<std::uint64_t>(k.vlan) << 32 | static_cast<std::uint64_t>(k.proto) << 48 |
       static_cast<std::uint64_t>(k.lo_ip.family ^ k.hi_ip.family << 4) << 56;
-  std::uint64_t h = mix64(load64(k.lo_ip.bytes.data()) ^ 0x9e3779b97f4a7c15ULL);
-  h = mix64(h ^ load64(k.lo_ip.bytes.data() + 8));
-  h = mix64(h ^ load64(k.hi_ip.bytes.data()));
-  h = mix64(h ^ load64(k.hi_ip.bytes.data() + 8));
+  std::uint64_t h = mix64(addrWord(k.lo_ip, 0) ^ 0x9e3779b97f4a7c15ULL);
+  h = mix64(h ^ addrWord(k.lo_ip, 1));
+  h = mix64(h ^ addrWord(k.hi_ip, 0));
+  h = mix64(h ^ addrWord(k.hi_ip, 1));
   return mix64(h ^ tail);
 }
 
