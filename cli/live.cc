@@ -254,16 +254,7 @@ private:
 
   /// Counters (and the ledger) of the in-line classifier or of all workers.
   PoolSnapshot snapshot(bool with_ledger) {
-    if (pool_)
-      return pool_->snapshot(with_ledger);
-    PoolSnapshot v;
-    v.stats = p_.classifier->stats();
-    v.table = p_.classifier->table().stats();
-    v.active_flows = p_.classifier->table().size();
-    v.vendor_written = p_.eve->written(alerts::EventKind::Vendor);
-    if (with_ledger)
-      v.ledger = p_.classifier->ledger();
-    return v;
+    return pool_ ? pool_->snapshot(with_ledger) : snapshotOf(*p_.classifier, *p_.eve, with_ledger);
   }
 
   void scheduleTick() {

@@ -37,8 +37,9 @@ struct ReadStats {
   TimeUs first_ts = 0, last_ts = 0;
 };
 
-std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
-                      const classify::FlowTableStats& ts, const WorkerPool& pool) {
+std::string statsText(const ReadStats& rs, const PoolSnapshot& snap, const WorkerPool& pool) {
+  const classify::ClassifierStats& cs = snap.stats;
+  const classify::FlowTableStats& ts = snap.table;
   std::string s;
   s += fmt::format("vendorwatch: read {} input(s) ({} failed, {} truncated): {} packets, {}\n",
                    rs.inputs_ok + rs.inputs_failed, rs.inputs_failed, rs.truncated_inputs,
@@ -76,8 +77,8 @@ std::string statsText(const ReadStats& rs, const classify::ClassifierStats& cs,
                    cs.http_requests);
   s += fmt::format("  vendors: {} attributed flows, {} alerts written, {} deduplicated, {} DNS "
                    "cache hits\n",
-                   cs.attributed_flows, pool.written(alerts::EventKind::Vendor),
-                   cs.alerts_deduplicated, cs.dns_cache_hits);
+                   cs.attributed_flows, snap.vendor_written, cs.alerts_deduplicated,
+                   cs.dns_cache_hits);
   return s;
 }
 
@@ -187,15 +188,14 @@ int runScan(const ScanOptions& so) {
   }
   pool.finish(); // ends every flow and writes the remaining events
   progress.finish();
-  const classify::ClassifierStats cstats = pool.stats();
-  const classify::FlowTableStats tstats = pool.tableStats();
-  const classify::Ledger ledger = pool.ledger();
+  const PoolSnapshot done = pool.snapshot(/*with_ledger=*/true);
+  const classify::Ledger& ledger = done.ledger;
 
   if (o.log_stats) {
     alerts::OutEvent ev;
     ev.kind = alerts::EventKind::Stats;
     ev.ts_us = rs.last_ts;
-    ev.json = alerts::dumpLine(statsJson(rs, cstats, tstats));
+    ev.json = alerts::dumpLine(statsJson(rs, done.stats, done.table));
     eve.write(ev);
   }
   for (auto& s : sinks) {
@@ -230,7 +230,7 @@ int runScan(const ScanOptions& so) {
   if (o.table || (tty && !o.no_table && !o.quiet))
     std::fputs(alerts::hostTable(ledger, matcher->set()).c_str(), stderr);
   if (!o.quiet)
-    std::fputs(statsText(rs, cstats, tstats, pool).c_str(), stderr);
+    std::fputs(statsText(rs, done, pool).c_str(), stderr);
   for (auto& s : sinks) {
     const auto st = s->stats();
     if (s->name() != "stdout" && !o.quiet)

@@ -26,9 +26,29 @@ public:
 
 } // namespace
 
+PoolSnapshot& PoolSnapshot::operator+=(const PoolSnapshot& o) {
+  stats += o.stats;
+  table += o.table;
+  active_flows += o.active_flows;
+  vendor_written += o.vendor_written;
+  ledger.merge(o.ledger);
+  return *this;
+}
+
+PoolSnapshot snapshotOf(const classify::Classifier& c, const alerts::EveRecordSink& eve,
+                        bool with_ledger) {
+  PoolSnapshot v;
+  v.stats = c.stats();
+  v.table = c.table().stats();
+  v.active_flows = c.table().size();
+  v.vendor_written = eve.written(alerts::EventKind::Vendor);
+  if (with_ledger)
+    v.ledger = c.ledger();
+  return v;
+}
+
 struct WorkerPool::Worker {
-  explicit Worker(int spins) : ring(4u << 20, spins) {}
-  PacketRing ring;
+  PacketRing ring{4u << 20};
   classify::DpiEnginePtr engine;
   BatchSink collect;
   std::unique_ptr<alerts::EveRecordSink> eve;
@@ -60,10 +80,8 @@ WorkerPool::WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
   cfg_.dns_cache_entries = std::max<std::size_t>(1, (base.dns_cache_entries + n - 1) / n);
   cfg_.external_clock = true;
   cfg_.clock_jump_ends_flows = packet_clock;
-  // A short busy-wait before sleeping. Measured on bench-mix with 2 cores: 0, 20 and 200
-  // rounds are within the run-to-run noise for 1 and 2 workers.
   for (std::uint32_t i = 0; i < n; ++i)
-    workers_.push_back(std::make_unique<Worker>(200));
+    workers_.push_back(std::make_unique<Worker>());
 }
 
 WorkerPool::~WorkerPool() {
@@ -123,11 +141,7 @@ void WorkerPool::runWorker(Worker& w) {
       return;
     case RingKind::Snapshot: {
       std::lock_guard<std::mutex> lk(w.mu);
-      w.snap.stats = w.classifier->stats();
-      w.snap.table = w.classifier->table().stats();
-      w.snap.active_flows = w.classifier->table().size();
-      w.snap.vendor_written = w.eve->written(alerts::EventKind::Vendor);
-      w.snap.ledger = r.packet.wire_len != 0 ? w.classifier->ledger() : classify::Ledger{};
+      w.snap = snapshotOf(*w.classifier, *w.eve, r.packet.wire_len != 0);
       w.snap_seq.store(static_cast<std::uint64_t>(r.packet.ts), std::memory_order_release);
       break;
     }
@@ -156,18 +170,13 @@ void WorkerPool::pushControlAll(RingKind kind, std::int64_t value) {
 
 void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
   // The clock first, exactly where a single in-line classifier would expire flows.
-  if (packet_clock_ && (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_)) {
-    pushControlAll(RingKind::Tick, dp.ts);
-    last_tick_ = dp.ts;
-  }
+  if (packet_clock_ && (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_))
+    tick(dp.ts);
   Worker& w = *workers_[classify::shardOf(dp, cfg_.home_net, size())];
   w.ring.pushPacket(pv, &dp);
   ++w.routed;
-  if (++routed_since_epoch_ == kEpochPackets) {
-    routed_since_epoch_ = 0;
-    pushControlAll(RingKind::Epoch, epochs_pushed_++);
-    drain();
-  }
+  if (++routed_since_epoch_ == kEpochPackets)
+    flushEpoch();
 }
 
 void WorkerPool::drain() {
@@ -188,11 +197,10 @@ void WorkerPool::drain() {
       else
         std::move(b.begin(), b.end(), std::back_inserter(merged));
     }
-    if (workers_.size() > 1 || !merged.empty())
-      std::stable_sort(
-          merged.begin(), merged.end(), [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
-            return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
-          });
+    std::stable_sort(merged.begin(), merged.end(),
+                     [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
+                       return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
+                     });
     for (const auto& ev : merged)
       for (auto* s : outs_)
         s->write(ev);
@@ -214,32 +222,21 @@ void WorkerPool::flushEpoch() {
 }
 
 PoolSnapshot WorkerPool::snapshot(bool with_ledger) {
+  PoolSnapshot out;
   if (!started_ || finished_) { // no thread to ask: read the classifiers directly
-    PoolSnapshot out;
-    out.stats = stats();
-    out.table = tableStats();
     for (const auto& w : workers_)
       if (w->classifier)
-        out.active_flows += w->classifier->table().size();
-    out.vendor_written = written(alerts::EventKind::Vendor);
-    if (with_ledger)
-      out.ledger = ledger();
+        out += snapshotOf(*w->classifier, *w->eve, with_ledger);
     return out;
   }
   const std::uint64_t seq = ++snapshot_seq_;
   for (auto& w : workers_)
     w->ring.pushControl(RingKind::Snapshot, static_cast<std::int64_t>(seq), with_ledger ? 1u : 0u);
-  PoolSnapshot out;
   for (auto& w : workers_) {
     while (w->snap_seq.load(std::memory_order_acquire) < seq)
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     std::lock_guard<std::mutex> lk(w->mu);
-    out.stats += w->snap.stats;
-    out.table += w->snap.table;
-    out.active_flows += w->snap.active_flows;
-    out.vendor_written += w->snap.vendor_written;
-    if (with_ledger)
-      out.ledger.merge(w->snap.ledger);
+    out += w->snap;
   }
   return out;
 }
@@ -274,38 +271,6 @@ std::uint64_t WorkerPool::vendorAlerts() const {
   std::uint64_t n = 0;
   for (const auto& w : workers_)
     n += w->vendor_alerts.load(std::memory_order_relaxed);
-  return n;
-}
-
-classify::ClassifierStats WorkerPool::stats() const {
-  classify::ClassifierStats s;
-  for (const auto& w : workers_)
-    if (w->classifier)
-      s += w->classifier->stats();
-  return s;
-}
-
-classify::FlowTableStats WorkerPool::tableStats() const {
-  classify::FlowTableStats s;
-  for (const auto& w : workers_)
-    if (w->classifier)
-      s += w->classifier->table().stats();
-  return s;
-}
-
-classify::Ledger WorkerPool::ledger() const {
-  classify::Ledger l;
-  for (const auto& w : workers_)
-    if (w->classifier)
-      l.merge(w->classifier->ledger());
-  return l;
-}
-
-std::uint64_t WorkerPool::written(alerts::EventKind k) const {
-  std::uint64_t n = 0;
-  for (const auto& w : workers_)
-    if (w->eve)
-      n += w->eve->written(k);
   return n;
 }
 

@@ -37,7 +37,14 @@ struct PoolSnapshot {
   std::uint64_t active_flows = 0;
   std::uint64_t vendor_written = 0;
   classify::Ledger ledger; ///< merged; only when asked for
+
+  /// Adds another worker's view.
+  PoolSnapshot& operator+=(const PoolSnapshot& o);
 };
+
+/// The view of one classifier and the record sink it writes to.
+PoolSnapshot snapshotOf(const classify::Classifier& c, const alerts::EveRecordSink& eve,
+                        bool with_ledger);
 
 class WorkerPool {
 public:
@@ -67,7 +74,7 @@ public:
   /// caller's timer period however slow the link.
   void flushEpoch();
   /// Waits until every worker has processed everything routed so far and returns their merged
-  /// counters (and ledger if `with_ledger`).
+  /// counters (and ledger if `with_ledger`). After finish(), reads the classifiers directly.
   PoolSnapshot snapshot(bool with_ledger);
   /// Hands a reloaded signature set to every worker (applied in stream order).
   void setMatcher(std::shared_ptr<const signatures::Matcher> matcher);
@@ -79,11 +86,6 @@ public:
   std::uint64_t flowsCreated() const;
   std::uint64_t vendorAlerts() const;
 
-  // After finish():
-  classify::ClassifierStats stats() const;
-  classify::FlowTableStats tableStats() const;
-  classify::Ledger ledger() const;
-  std::uint64_t written(alerts::EventKind k) const;
   /// Packets routed to each worker.
   std::vector<std::uint64_t> routed() const;
 

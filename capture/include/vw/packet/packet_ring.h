@@ -25,13 +25,13 @@
 namespace vw {
 
 enum class RingKind : std::uint32_t {
-  Packet, ///< a captured packet (ts, link type, wire length, bytes)
-  Tick,   ///< packet time advanced: expire flows as of `ts`
-  Epoch,  ///< end of an output epoch (value in `ts`)
-  End,    ///< no more records
+  Packet,   ///< a captured packet (ts, link type, wire length, bytes)
+  Tick,     ///< packet time advanced: expire flows as of `ts`
+  Epoch,    ///< end of an output epoch (value in `ts`)
+  End,      ///< no more records
   Snapshot, ///< copy counters (and the ledger if value != 0) for the reader
   Reload,   ///< take the new signature matcher the reader left
-  Wrap_,  ///< internal: the rest of the buffer is unused, continue at offset 0
+  Wrap_,    ///< internal: the rest of the buffer is unused, continue at offset 0
 };
 
 /// What the consumer sees.
@@ -45,11 +45,9 @@ struct RingRecord {
 
 class PacketRing {
 public:
-  /// `capacity` bytes of buffer (rounded up to a multiple of 64). Packets larger than a
+  /// `capacity` bytes of buffer (at least 64 KiB, rounded up to 32). Packets larger than a
   /// quarter of it are cut to that size (their wire length is kept) and counted.
-  /// `spins`: busy-wait rounds before a waiting thread sleeps (0 when threads outnumber cores:
-  /// spinning would take the CPU from the thread being waited for).
-  explicit PacketRing(std::size_t capacity = 4u << 20, int spins = 200);
+  explicit PacketRing(std::size_t capacity = 4u << 20);
   PacketRing(const PacketRing&) = delete;
   PacketRing& operator=(const PacketRing&) = delete;
 
@@ -76,7 +74,6 @@ private:
   void publish(std::size_t bytes);       ///< producer: makes them visible
 
   std::size_t cap_;
-  int spins_;
   std::unique_ptr<std::uint8_t[]> buf_;
 
   alignas(64) std::atomic<std::uint64_t> head_{0}; ///< bytes written (producer)
