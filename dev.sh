@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # vendorwatch developer entry point.
 #   ./dev.sh demo   install packages, build, scan the bundled demo capture and print the host table
-#   ./dev.sh test   install packages, build (warnings as errors), run every test through ctest,
-#                   then the unit tests again under ASan+UBSan, and the threaded pipeline
-#                   under ThreadSanitizer
+#   ./dev.sh test   install packages, check the format, build (warnings as errors), run every
+#                   test through ctest, then the unit tests again under ASan+UBSan, and the
+#                   threaded pipeline under ThreadSanitizer
 #   ./dev.sh deps   only install the Debian packages
 #   ./dev.sh build  only build (Release, build/)
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$here"
 jobs=${JOBS:-$(nproc)}
 
 # Build dependencies, and the real peers the tests run (tshark, rsyslog, tcpreplay, ...).
-PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev
+PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format-14
       libpcap-dev libndpi-dev libndpi-bin libboost-dev libboost-system-dev libfmt-dev catch2
       libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev
       tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
@@ -53,6 +53,8 @@ case "${1:-}" in
     ;;
   test)
     deps
+    # Every tracked C++ file as clang-format 14 writes it (fix: .ci/format-check --fix).
+    .ci/format-check
     build build -DCMAKE_BUILD_TYPE=Release -DVW_WERROR=ON -DVW_BUILD_TESTS=ON
     (cd build && ctest --output-on-failure -j"$jobs")
     # Unit tests and fuzz-corpus replays again under AddressSanitizer + UBSan.

@@ -27,8 +27,7 @@ int main(int argc, char** argv) {
     bytes += h->caplen;
     sum += data[0] + (h->caplen > 20 ? data[20] : 0u);
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   pcap_close(p);
   std::printf("packets %llu bytes %llu seconds %.3f checksum %llu\n",
               static_cast<unsigned long long>(packets), static_cast<unsigned long long>(bytes),
