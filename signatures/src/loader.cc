@@ -122,6 +122,201 @@ constexpr std::string_view kNonPublicNets[] = {"0.0.0.0/8",      "10.0.0.0/8",  
                                                "192.168.0.0/16", "224.0.0.0/3",    "::/8",
                                                "fc00::/7",       "fe80::/10",      "ff00::/8"};
 
+// ---- generic values of the on-prem kinds (rejected: they would fire on unrelated software) ----
+
+constexpr std::size_t kMinBannerLength = 4;
+constexpr std::size_t kMaxBannerLength = 128;
+constexpr std::size_t kMinHeaderValueLength = 4;
+constexpr std::size_t kMaxHeaderValueLength = 128;
+constexpr std::size_t kMaxHeaderNameLength = 64;
+constexpr std::size_t kMinPathLength = 4;
+constexpr std::size_t kMaxPathLength = 256;
+constexpr std::size_t kMaxCertRdns = 4;
+constexpr std::size_t kMinCertPrefixLength = 4;
+constexpr std::size_t kMaxSyslogNameLength = 63;
+constexpr std::size_t kMaxKvTerms = 8;
+constexpr std::size_t kMaxKvKeyLength = 32;
+constexpr std::size_t kMaxKvPrefixLength = 64;
+constexpr std::size_t kMaxDpiNameLength = 32;
+
+// Protocol greetings every implementation sends: a banner must carry at least 4 more bytes.
+constexpr std::string_view kGenericBannerProtocols[] = {
+    "SSH-2.0-",  "SSH-1.99-", "SSH-1.5-", "220 ", "220-", "+OK ", "* OK ",
+    "HTTP/1.0 ", "HTTP/1.1 ", "RFB 00",   "200 ", "AMQP", "-ERR "};
+
+// Widely used software whose banner is no vendor's product.
+constexpr std::string_view kGenericBannerSoftware[] = {
+    "SSH-2.0-OpenSSH", "SSH-1.99-OpenSSH", "SSH-2.0-dropbear",      "SSH-2.0-libssh",
+    "SSH-2.0-PuTTY",   "SSH-2.0-Go",       "SSH-2.0-paramiko",      "SSH-2.0-JSCH",
+    "SSH-2.0-WinSCP",  "SSH-2.0-AsyncSSH", "SSH-2.0-Cisco",         "SSH-2.0-ROSSSH",
+    "220 ProFTPD",     "220 (vsFTPd",      "220 Microsoft FTP",     "220-FileZilla",
+    "220 FileZilla",   "220 Pure-FTPd",    "220-Pure-FTPd",         "* OK [CAPABILITY IMAP4rev1",
+    "* OK Dovecot",    "+OK Dovecot",      "220 mail ESMTP Postfix"};
+
+// HTTP headers whose values are never vendor-specific, or that other kinds cover.
+constexpr std::string_view kGenericHeaders[] = {"date",
+                                                "content-length",
+                                                "content-type",
+                                                "connection",
+                                                "transfer-encoding",
+                                                "cache-control",
+                                                "pragma",
+                                                "expires",
+                                                "last-modified",
+                                                "etag",
+                                                "accept",
+                                                "accept-encoding",
+                                                "accept-language",
+                                                "vary",
+                                                "keep-alive",
+                                                "content-encoding",
+                                                "accept-ranges",
+                                                "age",
+                                                "content-language",
+                                                "upgrade",
+                                                "referer",
+                                                "cookie",
+                                                "x-forwarded-for",
+                                                "x-real-ip",
+                                                "strict-transport-security",
+                                                "x-frame-options",
+                                                "x-content-type-options",
+                                                "x-xss-protection",
+                                                "content-security-policy"};
+
+// Server software everybody runs (first token of Server / X-Powered-By / Via, lower-case).
+constexpr std::string_view kGenericServers[] = {"apache",
+                                                "nginx",
+                                                "microsoft-iis",
+                                                "iis",
+                                                "lighttpd",
+                                                "openresty",
+                                                "cloudflare",
+                                                "gws",
+                                                "gse",
+                                                "envoy",
+                                                "istio-envoy",
+                                                "caddy",
+                                                "jetty",
+                                                "apache-coyote",
+                                                "tomcat",
+                                                "gunicorn",
+                                                "uvicorn",
+                                                "werkzeug",
+                                                "python",
+                                                "basehttp",
+                                                "simplehttp",
+                                                "node",
+                                                "express",
+                                                "akamaighost",
+                                                "awselb",
+                                                "amazons3",
+                                                "litespeed",
+                                                "tengine",
+                                                "varnish",
+                                                "squid",
+                                                "haproxy",
+                                                "kestrel",
+                                                "cowboy",
+                                                "google frontend",
+                                                "boa",
+                                                "mini_httpd",
+                                                "thttpd",
+                                                "goahead-webs",
+                                                "webs",
+                                                "allegroserve",
+                                                "microsoft-httpapi",
+                                                "server",
+                                                "undefined",
+                                                "php",
+                                                "asp.net",
+                                                "1.1",
+                                                "http/1.1",
+                                                "jboss",
+                                                "wildfly",
+                                                "glassfish",
+                                                "websphere",
+                                                "oracle-http-server",
+                                                "zope",
+                                                "twistedweb",
+                                                "tornadoserver",
+                                                "waitress",
+                                                "hypercorn",
+                                                "daphne",
+                                                "cherrypy",
+                                                "rocket",
+                                                "puma",
+                                                "unicorn",
+                                                "passenger",
+                                                "phusion",
+                                                "mongrel",
+                                                "thin",
+                                                "webrick",
+                                                "resin",
+                                                "sun-java-system",
+                                                "openssl",
+                                                "mod_ssl",
+                                                "netty",
+                                                "undertow",
+                                                "grizzly",
+                                                "vercel",
+                                                "netlify",
+                                                "github.com",
+                                                "cloudfront",
+                                                "ats",
+                                                "yaws"};
+
+// Paths every web application has.
+constexpr std::string_view kGenericPaths[] = {
+    "/index",        "/index.html",   "/index.htm", "/index.php",   "/index.jsp",  "/login",
+    "/login.html",   "/login.htm",    "/login.php", "/login.jsp",   "/login.asp",  "/logout",
+    "/admin",        "/admin/",       "/api",       "/api/",        "/api/v1",     "/api/v1/",
+    "/api/v2",       "/api/v2/",      "/cgi-bin/",  "/favicon.ico", "/robots.txt", "/sitemap.xml",
+    "/static/",      "/images/",      "/img/",      "/css/",        "/js/",        "/assets/",
+    "/home",         "/auth",         "/auth/",     "/oauth",       "/oauth2",     "/wp-admin",
+    "/wp-login.php", "/.well-known/", "/health",    "/healthz",     "/status",     "/ws",
+    "/v1/",          "/v2/",          "/graphql",   "/metrics",     "/upload",     "/download",
+    "/portal",       "/portal/",      "/dashboard", "/console",     "/manager",    "/webui",
+    "/ui/",          "/app/",         "/public/",   "/signin",      "/sso",        "/saml"};
+
+// Keys every syslog/key=value producer uses: a single-term kv indicator may not use them.
+constexpr std::string_view kGenericKvKeys[] = {
+    "src",    "dst",      "srcip",  "dstip",    "sport",   "dport",    "msg",     "message",
+    "host",   "hostname", "user",   "action",   "proto",   "protocol", "service", "type",
+    "level",  "date",     "time",   "severity", "program", "pid",      "app",     "src_ip",
+    "dst_ip", "event",    "status", "id",       "name",    "tz",       "duration"};
+
+// Syslog device vendors that say nothing about a product of ours.
+constexpr std::string_view kGenericSyslogVendors[] = {
+    "microsoft", "linux", "unix",   "syslog", "generic", "unknown", "cef",
+    "leef",      "test",  "vendor", "none",   "n/a",     "-"};
+
+// nDPI protocol names of plain protocols (as ndpiReader 4.2 prints them, compared case-blind).
+constexpr std::string_view kGenericDpiNames[] = {
+    "Unknown",  "FTP_CONTROL", "FTP_DATA",  "POP3",   "POPS",         "SMTP",       "SMTPS",
+    "IMAP",     "IMAPS",       "DNS",       "HTTP",   "HTTP_Connect", "HTTP_Proxy", "MDNS",
+    "NTP",      "NetBIOS",     "NFS",       "SSDP",   "BGP",          "SNMP",       "SMBv1",
+    "SMBv23",   "Syslog",      "DHCP",      "DHCPV6", "TLS",          "DTLS",       "QUIC",
+    "SSH",      "Telnet",      "STUN",      "IPsec",  "GRE",          "ICMP",       "ICMPV6",
+    "IGMP",     "RTP",         "RTCP",      "RDP",    "VNC",          "SIP",        "LDAP",
+    "Kerberos", "TFTP",        "OCSP",      "LLMNR",  "DoH_DoT",      "WebSocket",  "SOCKS",
+    "Radius",   "OpenVPN",     "WireGuard", "PPTP",   "DCE_RPC",      "NetFlow",    "sFlow",
+    "MQTT",     "AMQP",        "MsSQL-TDS", "MySQL",  "PostgreSQL",   "Redis",      "VRRP",
+    "OSPF",     "SCTP",        "IP_in_IP",  "EGP",    "CAPWAP",       "Git",        "RSYNC"};
+
+// Certificate CN values that name nothing (a cert indicator of only a CN must avoid them).
+constexpr std::string_view kGenericCertCns[] = {"localhost",   "localhost localdomain",
+                                                "localdomain", "self signed",
+                                                "selfsigned",  "default",
+                                                "test",        "server",
+                                                "ca",          "root ca",
+                                                "root",        "admin",
+                                                "router",      "firewall",
+                                                "gateway",     "device",
+                                                "appliance",   "vpn",
+                                                "www",         "example com",
+                                                "snakeoil"};
+
 bool isOrUnder(std::string_view name, std::string_view parent) {
   if (name == parent)
     return true;
@@ -161,6 +356,159 @@ std::string toLower(std::string_view s) {
     if (c >= 'A' && c <= 'Z')
       c = static_cast<char>(c - 'A' + 'a');
   return out;
+}
+
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z')
+      x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = static_cast<char>(y - 'A' + 'a');
+    if (x != y)
+      return false;
+  }
+  return true;
+}
+
+bool hasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+// Banner escapes: `\xNN` (two hex digits) and `\\`; any other backslash is an error.
+bool decodeBannerEscapes(std::string_view in, std::string& out, std::string& why) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\') {
+      out += in[i];
+      continue;
+    }
+    if (i + 1 < in.size() && in[i + 1] == '\\') {
+      out += '\\';
+      ++i;
+      continue;
+    }
+    if (i + 3 < in.size() && in[i + 1] == 'x' && hexDigit(in[i + 2]) >= 0 &&
+        hexDigit(in[i + 3]) >= 0) {
+      out += static_cast<char>(hexDigit(in[i + 2]) * 16 + hexDigit(in[i + 3]));
+      i += 3;
+      continue;
+    }
+    why = "bad escape at offset " + std::to_string(i) + " (only \\xNN with two hex digits and " +
+          "\\\\ are allowed)";
+    return false;
+  }
+  return true;
+}
+
+// Canonical text of banner bytes: printable ASCII as is, backslash as `\\`, others `\xNN`.
+std::string escapeBannerBytes(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
+    else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Why a banner is too generic, or "" when it is distinctive.
+std::string genericBanner(std::string_view b) {
+  for (auto p : kGenericBannerProtocols) {
+    if (p.starts_with(b))
+      return "it is only the protocol greeting '" + escapeBannerBytes(p) + "'";
+    if (b.starts_with(p) && b.size() < p.size() + kMinBannerLength)
+      return "it needs at least " + std::to_string(kMinBannerLength) +
+             " distinctive bytes after the protocol greeting '" + escapeBannerBytes(p) + "'";
+  }
+  for (auto g : kGenericBannerSoftware) {
+    if (b.starts_with(g) || g.starts_with(b))
+      return "it would match every '" + std::string(g) + "' server";
+  }
+  return {};
+}
+
+bool isHeaderToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  });
+}
+
+// Why a (lower-case) header value is a generic server, or "".
+std::string genericServerValue(std::string_view v) {
+  const std::string_view token = v.substr(0, v.find_first_of("/ ("));
+  for (auto g : kGenericServers) {
+    if (token == g || g.starts_with(v))
+      return "'" + std::string(g) + "' is generic server software";
+  }
+  return {};
+}
+
+// Splits a CEF/LEEF "Vendor|Product" at the first unescaped '|', unescaping `\|` and `\\`.
+bool splitVendorProduct(std::string_view in, std::string& vendor, std::string& product,
+                        std::string& why) {
+  std::string parts[2];
+  int k = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '\\' && i + 1 < in.size() && (in[i + 1] == '|' || in[i + 1] == '\\')) {
+      parts[k] += in[++i];
+      continue;
+    }
+    if (c == '|') {
+      if (++k > 1) {
+        why = "more than one unescaped '|' (write \"Vendor|Product\"; escape a literal '|' as "
+              "\\|)";
+        return false;
+      }
+      continue;
+    }
+    parts[k] += c;
+  }
+  if (k != 1) {
+    why = "expected \"Vendor|Product\"";
+    return false;
+  }
+  vendor = parts[0];
+  product = parts[1];
+  return true;
+}
+
+bool isKvKey(std::string_view s) {
+  return !s.empty() && s.size() <= kMaxKvKeyLength && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
+bool isDpiName(std::string_view s) {
+  return s.size() >= 2 && s.size() <= kMaxDpiNameLength &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-' || c == '(' || c == ')';
+         });
 }
 
 // JA4: "t13d1516h2_8daaf6152771_e5627efa2ab1" (a_b_c, b and c 12 hex digits).
@@ -513,7 +861,14 @@ void parseProducts(const Ctx& ctx, const toml::table& doc, FileData& fd) {
 struct IndicatorCommon {
   IndicatorKind kind;
   DomainMatch match = DomainMatch::kExact;
+  ValueMatch valueMatch = ValueMatch::kExact;
   Transport transport = Transport::kTcp;
+  std::vector<std::uint16_t> ports;
+  std::string header;
+  HttpDirection direction = HttpDirection::kResponse;
+  CertPart part = CertPart::kAny;
+  SyslogFormat syslogFormat = SyslogFormat::kCef;
+  DpiInstance instance = DpiInstance::kBoth;
   Confidence confidence = Confidence::kLow;
   std::string sourceUrl;
   std::string sourceDate;
@@ -528,6 +883,13 @@ void addValue(const Ctx& ctx, const IndicatorCommon& c, const toml::node& valueN
   Indicator ind;
   ind.kind = c.kind;
   ind.match = c.match;
+  ind.valueMatch = c.valueMatch;
+  ind.ports = c.ports;
+  ind.header = c.header;
+  ind.direction = c.direction;
+  ind.part = c.part;
+  ind.syslogFormat = c.syslogFormat;
+  ind.instance = c.instance;
   ind.confidence = c.confidence;
   ind.sourceUrl = c.sourceUrl;
   ind.sourceDate = c.sourceDate;
@@ -633,6 +995,9 @@ void addValue(const Ctx& ctx, const IndicatorCommon& c, const toml::node& valueN
         return;
       }
     }
+    ind.rdns.push_back({CertAttr::kOrgAny, ind.value});
+    ind.part = CertPart::kAny;
+    ind.valueMatch = ValueMatch::kExact;
     break;
   }
   case IndicatorKind::kCidr: {
@@ -690,6 +1055,276 @@ void addValue(const Ctx& ctx, const IndicatorCommon& c, const toml::node& valueN
   }
   case IndicatorKind::kPort:
     break; // handled above
+  case IndicatorKind::kBanner: {
+    std::string bytes;
+    if (!decodeBannerEscapes(raw, bytes, why)) {
+      ctx.err(line, "banner '" + raw + "': " + why);
+      return;
+    }
+    if (bytes.size() < kMinBannerLength) {
+      ctx.err(line, "banner '" + raw + "' is shorter than " + std::to_string(kMinBannerLength) +
+                        " bytes (too generic)");
+      return;
+    }
+    if (bytes.size() > kMaxBannerLength) {
+      ctx.err(line,
+              "banner '" + raw + "' is longer than " + std::to_string(kMaxBannerLength) + " bytes");
+      return;
+    }
+    if (const std::string g = genericBanner(bytes); !g.empty()) {
+      ctx.err(line, "banner '" + raw + "' is generic: " + g);
+      return;
+    }
+    ind.value = escapeBannerBytes(bytes);
+    ind.bytes = std::move(bytes);
+    break;
+  }
+  case IndicatorKind::kHttpHeader: {
+    if (raw.empty()) {
+      ctx.err(line, "http_header value must not be empty");
+      return;
+    }
+    if (raw.size() < kMinHeaderValueLength || raw.size() > kMaxHeaderValueLength) {
+      ctx.err(line, "http_header value '" + raw + "' must be " +
+                        std::to_string(kMinHeaderValueLength) + ".." +
+                        std::to_string(kMaxHeaderValueLength) + " characters");
+      return;
+    }
+    if (hasControl(raw)) {
+      ctx.err(line, "http_header value '" + raw + "' contains control characters");
+      return;
+    }
+    if (raw.front() == ' ' || raw.front() == '\t') {
+      ctx.err(line, "http_header value '" + raw + "' must not start with whitespace");
+      return;
+    }
+    ind.headerValue = toLower(raw);
+    if (ind.header == "server" || ind.header == "x-powered-by" || ind.header == "via") {
+      if (const std::string g = genericServerValue(ind.headerValue); !g.empty()) {
+        ctx.err(line, "http_header '" + ind.header + ": " + raw + "' is generic: " + g +
+                          " (it would match unrelated servers)");
+        return;
+      }
+    }
+    ind.value = ind.header + ": " + ind.headerValue;
+    break;
+  }
+  case IndicatorKind::kHttpPath: {
+    if (raw.empty() || raw.front() != '/') {
+      ctx.err(line, "http_path '" + raw + "' must start with '/'");
+      return;
+    }
+    if (raw.size() < kMinPathLength || raw.size() > kMaxPathLength) {
+      ctx.err(line, "http_path '" + raw + "' must be " + std::to_string(kMinPathLength) + ".." +
+                        std::to_string(kMaxPathLength) + " characters");
+      return;
+    }
+    for (char ch : raw) {
+      if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f ||
+          static_cast<unsigned char>(ch) >= 0x80 || ch == '?' || ch == '#') {
+        ctx.err(line, "http_path '" + raw +
+                          "' may not contain whitespace, control or non-ASCII characters, '?' or "
+                          "'#' (the query is not matched)");
+        return;
+      }
+    }
+    for (auto g : kGenericPaths) {
+      if (g.starts_with(raw)) {
+        ctx.err(line, "http_path '" + raw + "' is generic: it would match every request for '" +
+                          std::string(g) + "'");
+        return;
+      }
+    }
+    ind.value = raw;
+    break;
+  }
+  case IndicatorKind::kCert: {
+    if (raw.empty()) {
+      ctx.err(line, "cert value must not be empty");
+      return;
+    }
+    DnReader reader(raw);
+    DnAttribute attr;
+    std::string canon;
+    bool anyOrg = false;
+    while (reader.next(attr)) {
+      const auto type = certAttrOf(attr.type);
+      if (!type) {
+        ctx.err(line, "cert value '" + raw + "': unknown attribute '" + std::string(attr.type) +
+                          "' (allowed: CN, O, OU)");
+        return;
+      }
+      const std::string norm = normaliseCertOrg(attr.value);
+      if (norm.empty() || norm.size() > kMaxCertOrgLength) {
+        ctx.err(line, "cert value '" + raw + "': " + std::string(attr.type) +
+                          " is empty or too long after normalisation");
+        return;
+      }
+      if (ind.valueMatch == ValueMatch::kPrefix && norm.size() < kMinCertPrefixLength) {
+        ctx.err(line, "cert value '" + raw + "': prefix " + std::string(attr.type) + "='" +
+                          std::string(attr.value) + "' is shorter than " +
+                          std::to_string(kMinCertPrefixLength) + " characters");
+        return;
+      }
+      for (auto generic : kGenericCertOrgs) {
+        if (norm == generic || norm.starts_with(std::string(generic) + " ") ||
+            (ind.valueMatch == ValueMatch::kPrefix &&
+             std::string_view(generic).starts_with(norm))) {
+          ctx.err(line, "cert value '" + raw + "': " + std::string(attr.type) + "='" +
+                            std::string(attr.value) +
+                            "' is a generic CA/cloud organisation, not vendor-specific");
+          return;
+        }
+      }
+      if (ind.rdns.size() == kMaxCertRdns) {
+        ctx.err(line, "cert value '" + raw + "' has more than " + std::to_string(kMaxCertRdns) +
+                          " attributes");
+        return;
+      }
+      anyOrg = anyOrg || *type != CertAttr::kCn;
+      ind.rdns.push_back({*type, norm});
+      canon += (canon.empty() ? "" : ", ") + std::string(toString(*type)) + "=" + norm;
+    }
+    if (ind.rdns.empty()) {
+      ctx.err(line, "malformed cert value '" + raw +
+                        "': expected attributes like \"OU=FortiGate, O=Fortinet\"");
+      return;
+    }
+    if (!anyOrg) {
+      for (const auto& r : ind.rdns) {
+        for (auto g : kGenericCertCns) {
+          if (r.value == g || (ind.valueMatch == ValueMatch::kPrefix && g.starts_with(r.value))) {
+            ctx.err(line, "cert value '" + raw + "': CN '" + r.value +
+                              "' alone is generic (add the O or OU of the product)");
+            return;
+          }
+        }
+      }
+    }
+    ind.value = canon;
+    break;
+  }
+  case IndicatorKind::kSyslog: {
+    if (raw.empty()) {
+      ctx.err(line, "syslog value must not be empty");
+      return;
+    }
+    if (hasControl(raw)) {
+      ctx.err(line, "syslog value '" + raw + "' contains control characters");
+      return;
+    }
+    if (c.syslogFormat == SyslogFormat::kKv) {
+      std::size_t pos = 0;
+      bool strong = false;
+      std::string canon;
+      while (pos < raw.size()) {
+        while (pos < raw.size() && raw[pos] == ' ')
+          ++pos;
+        if (pos >= raw.size())
+          break;
+        const std::size_t end = std::min(raw.find(' ', pos), raw.size());
+        const std::string term = raw.substr(pos, end - pos);
+        pos = end;
+        const auto eq = term.find('=');
+        if (eq == std::string::npos) {
+          ctx.err(line, "syslog kv term '" + term + "' must be key=prefix");
+          return;
+        }
+        KvTerm t{term.substr(0, eq), term.substr(eq + 1)};
+        if (!isKvKey(t.key)) {
+          ctx.err(line, "syslog kv key '" + t.key + "' must be 1.." +
+                            std::to_string(kMaxKvKeyLength) + " of [A-Za-z0-9_.-]");
+          return;
+        }
+        if (t.prefix.size() > kMaxKvPrefixLength || t.prefix.find('"') != std::string::npos) {
+          ctx.err(line, "syslog kv prefix '" + t.prefix + "' must be at most " +
+                            std::to_string(kMaxKvPrefixLength) +
+                            " characters without quotes (values are matched unquoted)");
+          return;
+        }
+        for (const auto& other : ind.kvTerms) {
+          if (other.key == t.key) {
+            ctx.err(line, "syslog kv key '" + t.key + "' appears twice");
+            return;
+          }
+        }
+        if (ind.kvTerms.size() == kMaxKvTerms) {
+          ctx.err(line, "syslog kv value has more than " + std::to_string(kMaxKvTerms) + " terms");
+          return;
+        }
+        strong = strong || t.prefix.size() >= 2;
+        canon += (canon.empty() ? "" : " ") + term;
+        ind.kvTerms.push_back(std::move(t));
+      }
+      if (ind.kvTerms.empty()) {
+        ctx.err(line, "syslog kv value has no key=prefix term");
+        return;
+      }
+      if (!strong) {
+        ctx.err(line, "syslog kv value '" + raw +
+                          "' is generic: at least one term needs a value prefix of 2 or more "
+                          "characters");
+        return;
+      }
+      if (ind.kvTerms.size() == 1) {
+        const std::string key = toLower(ind.kvTerms[0].key);
+        for (auto g : kGenericKvKeys) {
+          if (key == g) {
+            ctx.err(line, "syslog kv value '" + raw + "' is generic: key '" + ind.kvTerms[0].key +
+                              "' is used by every log producer (add a product-specific term)");
+            return;
+          }
+        }
+      }
+      ind.value = "kv:" + canon;
+      break;
+    }
+    std::string vendor, product;
+    if (!splitVendorProduct(raw, vendor, product, why)) {
+      ctx.err(line,
+              "syslog " + std::string(toString(c.syslogFormat)) + " value '" + raw + "': " + why);
+      return;
+    }
+    if (vendor.empty() || product.empty() || vendor.size() > kMaxSyslogNameLength ||
+        product.size() > kMaxSyslogNameLength) {
+      ctx.err(line, "syslog " + std::string(toString(c.syslogFormat)) + " value '" + raw +
+                        "': device vendor and product must each be 1.." +
+                        std::to_string(kMaxSyslogNameLength) + " characters");
+      return;
+    }
+    vendor = toLower(vendor);
+    product = toLower(product);
+    if (vendor == "*") {
+      ctx.err(line, "syslog value '" + raw + "': the device vendor cannot be '*'");
+      return;
+    }
+    for (auto g : kGenericSyslogVendors) {
+      if (vendor == g) {
+        ctx.err(line, "syslog value '" + raw + "' is generic: device vendor '" + vendor +
+                          "' names no product of ours");
+        return;
+      }
+    }
+    ind.deviceVendor = vendor;
+    ind.deviceProduct = product;
+    ind.value = std::string(toString(c.syslogFormat)) + ":" + vendor + "|" + product;
+    break;
+  }
+  case IndicatorKind::kDpi: {
+    if (!isDpiName(raw)) {
+      ctx.err(line, "dpi value '" + raw + "' must be an nDPI protocol name (2.." +
+                        std::to_string(kMaxDpiNameLength) + " of [A-Za-z0-9_.()-])");
+      return;
+    }
+    for (auto g : kGenericDpiNames) {
+      if (ieq(raw, g)) {
+        ctx.err(line, "dpi value '" + raw + "' is a generic protocol, not a product");
+        return;
+      }
+    }
+    ind.value = raw;
+    break;
+  }
   }
   fd.indicators.push_back(std::move(ind));
 }
@@ -702,7 +1337,8 @@ void parseIndicators(const Ctx& ctx, const toml::table& doc, FileData& fd,
     bool ok = true;
     checkKeys(ctx, t, "[[indicator]]",
               {"product", "kind", "match", "proto", "value", "values", "confidence", "source",
-               "source_date", "note"});
+               "source_date", "note", "ports", "header", "direction", "part", "format",
+               "instance"});
     auto productId = getString(ctx, t, "product", "[[indicator]]", true);
     if (productId) {
       const auto it = std::find_if(fd.products.begin(), fd.products.end(),
@@ -724,42 +1360,131 @@ void parseIndicators(const Ctx& ctx, const toml::table& doc, FileData& fd,
       } else {
         ctx.err(lineOf(*t.get("kind")),
                 "unknown kind '" + *kindStr +
-                    "' (expected domain, cert_org, cidr, ja3, ja4, http_user_agent or port)");
+                    "' (expected domain, cert_org, cidr, ja3, ja4, http_user_agent, port, banner, "
+                    "http_header, http_path, cert, syslog or dpi)");
         ok = false;
       }
     } else {
       ok = false;
     }
-    if (ok && c.kind == IndicatorKind::kDomain) {
-      if (auto m = getString(ctx, t, "match", "[[indicator]] of kind domain", true)) {
-        if (auto dm = parseDomainMatch(*m))
-          c.match = *dm;
-        else {
-          ctx.err(lineOf(*t.get("match")),
-                  "unknown match '" + *m + "' (expected exact, suffix or pattern)");
-          ok = false;
-        }
-      } else {
+    // Kind-specific keys: a key given for another kind is an error.
+    const auto onlyFor = [&](std::string_view key, std::initializer_list<IndicatorKind> kinds,
+                             std::string_view kindsText) {
+      const toml::node* n = t.get(key);
+      if (!ok || !n)
+        return;
+      if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
+        ctx.err(lineOf(*n), "key '" + std::string(key) +
+                                "' is only valid for kind = " + std::string(kindsText));
         ok = false;
       }
-    } else if (ok && t.get("match")) {
-      ctx.err(lineOf(*t.get("match")), "key 'match' is only valid for kind = \"domain\"");
-      ok = false;
+    };
+    onlyFor("match", {IndicatorKind::kDomain, IndicatorKind::kBanner, IndicatorKind::kCert},
+            "\"domain\", \"banner\" or \"cert\"");
+    onlyFor("proto", {IndicatorKind::kPort}, "\"port\"");
+    onlyFor("ports", {IndicatorKind::kBanner}, "\"banner\"");
+    onlyFor("header", {IndicatorKind::kHttpHeader}, "\"http_header\"");
+    onlyFor("direction", {IndicatorKind::kHttpHeader}, "\"http_header\"");
+    onlyFor("part", {IndicatorKind::kCert}, "\"cert\"");
+    onlyFor("format", {IndicatorKind::kSyslog}, "\"syslog\"");
+    onlyFor("instance", {IndicatorKind::kDpi}, "\"dpi\"");
+    const std::string whereKind =
+        ok ? "[[indicator]] of kind " + std::string(toString(c.kind)) : std::string();
+    // Reads an optional (or required) enumeration key into `out`.
+    const auto enumKey = [&](std::string_view key, bool required, std::string_view expected,
+                             auto parse, auto& out) {
+      if (!ok)
+        return;
+      if (!required && !t.get(key))
+        return;
+      auto v = getString(ctx, t, key, whereKind, true);
+      if (!v) {
+        ok = false;
+        return;
+      }
+      if (auto e = parse(*v)) {
+        out = *e;
+      } else {
+        ctx.err(lineOf(*t.get(key)), "unknown " + std::string(key) + " '" + *v + "' (expected " +
+                                         std::string(expected) + ")");
+        ok = false;
+      }
+    };
+    if (ok && c.kind == IndicatorKind::kDomain)
+      enumKey("match", true, "exact, suffix or pattern", parseDomainMatch, c.match);
+    if (ok && c.kind == IndicatorKind::kBanner) {
+      c.valueMatch = ValueMatch::kPrefix;
+      enumKey("match", false, "prefix or exact", parseValueMatch, c.valueMatch);
     }
-    if (ok && c.kind == IndicatorKind::kPort) {
-      if (auto p = getString(ctx, t, "proto", "[[indicator]] of kind port", true)) {
-        if (auto tr = parseTransport(*p))
-          c.transport = *tr;
-        else {
-          ctx.err(lineOf(*t.get("proto")), "unknown proto '" + *p + "' (expected tcp or udp)");
+    if (ok && c.kind == IndicatorKind::kCert) {
+      c.valueMatch = ValueMatch::kExact;
+      enumKey("match", false, "exact or prefix", parseValueMatch, c.valueMatch);
+      enumKey("part", false, "subject, issuer or any", parseCertPart, c.part);
+    }
+    if (ok && c.kind == IndicatorKind::kPort)
+      enumKey("proto", true, "tcp or udp", parseTransport, c.transport);
+    if (ok && c.kind == IndicatorKind::kHttpHeader)
+      enumKey("direction", false, "response or request", parseHttpDirection, c.direction);
+    if (ok && c.kind == IndicatorKind::kSyslog)
+      enumKey("format", true, "cef, leef or kv", parseSyslogFormat, c.syslogFormat);
+    if (ok && c.kind == IndicatorKind::kDpi)
+      enumKey("instance", true, "initiator, responder or both", parseDpiInstance, c.instance);
+    if (ok && c.kind == IndicatorKind::kHttpHeader) {
+      if (auto h = getString(ctx, t, "header", whereKind, true)) {
+        const std::uint32_t hl = lineOf(*t.get("header"));
+        const std::string name = toLower(*h);
+        if (!isHeaderToken(*h) || h->size() > kMaxHeaderNameLength) {
+          ctx.err(hl, "header name '" + *h + "' must be 1.." +
+                          std::to_string(kMaxHeaderNameLength) + " HTTP token characters");
+          ok = false;
+        } else if (name == "host") {
+          ctx.err(hl, "header 'Host' is matched by kind = \"domain\", not http_header");
+          ok = false;
+        } else if (name == "user-agent") {
+          ctx.err(hl,
+                  "header 'User-Agent' is matched by kind = \"http_user_agent\", not http_header");
+          ok = false;
+        } else if (std::find(std::begin(kGenericHeaders), std::end(kGenericHeaders), name) !=
+                   std::end(kGenericHeaders)) {
+          ctx.err(hl, "header '" + *h + "' carries no vendor-specific value");
           ok = false;
         }
+        c.header = name;
       } else {
         ok = false;
       }
-    } else if (ok && t.get("proto")) {
-      ctx.err(lineOf(*t.get("proto")), "key 'proto' is only valid for kind = \"port\"");
-      ok = false;
+    }
+    if (ok && c.kind == IndicatorKind::kBanner) {
+      if (const toml::node* pn = t.get("ports")) {
+        const toml::array* arr = pn->as_array();
+        if (!arr || arr->empty()) {
+          ctx.err(lineOf(*pn), "key 'ports' must be a non-empty array of port numbers");
+          ok = false;
+        } else {
+          for (const toml::node& el : *arr) {
+            const std::uint32_t pl = lineOf(el) ? lineOf(el) : lineOf(*pn);
+            if (!el.is_integer()) {
+              ctx.err(pl, "a port in 'ports' must be an integer, not " + std::string(typeName(el)));
+              ok = false;
+              continue;
+            }
+            const std::int64_t port = el.as_integer()->get();
+            if (port < 1 || port > 65535) {
+              ctx.err(pl, "port " + std::to_string(port) + " in 'ports' is outside 1..65535");
+              ok = false;
+              continue;
+            }
+            const auto p16 = static_cast<std::uint16_t>(port);
+            if (std::find(c.ports.begin(), c.ports.end(), p16) != c.ports.end()) {
+              ctx.err(pl, "port " + std::to_string(port) + " appears twice in 'ports'");
+              ok = false;
+              continue;
+            }
+            c.ports.push_back(p16);
+          }
+          std::sort(c.ports.begin(), c.ports.end());
+        }
+      }
     }
     if (auto s = getString(ctx, t, "confidence", "[[indicator]]", true)) {
       if (auto cf = parseConfidence(*s))
@@ -866,6 +1591,22 @@ void parseVendorFile(std::vector<LoadError>& errors, const SourceText& f, std::s
 
 namespace {
 
+// What makes two indicators of one kind the same (duplicate detection): the normalised value,
+// plus the direction of an http_header and the part of a cert.
+std::string identityOf(const Indicator& ind) {
+  switch (ind.kind) {
+  case IndicatorKind::kHttpHeader:
+    return ind.direction == HttpDirection::kRequest ? "request " + ind.value : ind.value;
+  case IndicatorKind::kCert:
+    return ind.part == CertPart::kAny ? ind.value
+                                      : std::string(toString(ind.part)) + " " + ind.value;
+  case IndicatorKind::kDpi:
+    return toLower(ind.value);
+  default:
+    return ind.value;
+  }
+}
+
 LoadResult loadImpl(std::vector<SourceText> files, const LoadOptions& options,
                     std::string dirLabel) {
   LoadResult result;
@@ -928,12 +1669,12 @@ LoadResult loadImpl(std::vector<SourceText> files, const LoadOptions& options,
   std::map<std::pair<IndicatorKind, std::string>, Seen> seen;
   for (const auto& fd : data) {
     for (const auto& ind : fd.indicators) {
-      const auto key = std::make_pair(ind.kind, ind.value);
+      const auto key = std::make_pair(ind.kind, identityOf(ind));
       const auto [it, inserted] = seen.emplace(key, Seen{fd.path, ind.where.line, fd.stem});
       if (inserted)
         continue;
       const Seen& first = it->second;
-      const std::string what = std::string(toString(ind.kind)) + " '" + ind.value + "'";
+      const std::string what = std::string(toString(ind.kind)) + " '" + identityOf(ind) + "'";
       if (first.vendor == fd.stem)
         errors.push_back({fd.path, ind.where.line,
                           "duplicate indicator " + what + " (already defined at " + first.path +

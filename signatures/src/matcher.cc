@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <array>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 #include <vw/signatures/matcher.h>
@@ -23,6 +24,8 @@ std::string_view toString(MatchHow h) noexcept {
     return "lpm";
   case MatchHow::kSubstring:
     return "substring";
+  case MatchHow::kPrefix:
+    return "prefix";
   }
   return "?";
 }
@@ -107,6 +110,78 @@ bool containsCi(std::string_view hay, std::string_view needleLower) noexcept {
   return false;
 }
 
+bool startsWithCiLower(std::string_view hay, std::string_view prefixLower) noexcept {
+  if (prefixLower.size() > hay.size())
+    return false;
+  for (std::size_t i = 0; i < prefixLower.size(); ++i)
+    if (lower(hay[i]) != prefixLower[i])
+      return false;
+  return true;
+}
+
+// Lower-cases `in` into `buf`; false (no match possible) when it does not fit.
+template <std::size_t N>
+bool lowerInto(std::string_view in, std::array<char, N>& buf, std::string_view& out) noexcept {
+  if (in.size() > N)
+    return false;
+  for (std::size_t i = 0; i < in.size(); ++i)
+    buf[i] = lower(in[i]);
+  out = std::string_view(buf.data(), in.size());
+  return true;
+}
+
+// The CN/O/OU attributes of one DN, normalised into fixed storage.
+struct CertAttrs {
+  static constexpr std::size_t kMax = 16;
+  std::array<char, kMax * kMaxCertOrgLength> buf{};
+  std::array<CertAttr, kMax> type{};
+  std::array<std::string_view, kMax> value{};
+  std::size_t count = 0;
+};
+
+void readCertAttrs(std::string_view dn, CertAttrs& out) noexcept {
+  DnReader reader(dn);
+  DnAttribute attr;
+  out.count = 0;
+  while (out.count < CertAttrs::kMax && reader.next(attr)) {
+    const auto type = certAttrOf(attr.type);
+    if (!type)
+      continue;
+    const std::span<char> slot(out.buf.data() + out.count * kMaxCertOrgLength, kMaxCertOrgLength);
+    const auto n = normaliseCertOrgInto(attr.value, slot);
+    if (!n || *n == 0)
+      continue;
+    out.type[out.count] = *type;
+    out.value[out.count] = std::string_view(slot.data(), *n);
+    ++out.count;
+  }
+}
+
+constexpr bool typeFits(CertAttr want, CertAttr have) noexcept {
+  return want == have ||
+         (want == CertAttr::kOrgAny && (have == CertAttr::kO || have == CertAttr::kOu));
+}
+
+constexpr bool partFits(CertPart want, CertPart have) noexcept {
+  return want == CertPart::kAny || have == CertPart::kAny || want == have;
+}
+
+// All attributes of a cert / cert_org indicator are present in `attrs`.
+bool certIndicatorMatches(const Indicator& ind, const CertAttrs& attrs) noexcept {
+  for (const CertRdn& r : ind.rdns) {
+    bool found = false;
+    for (std::size_t i = 0; i < attrs.count && !found; ++i) {
+      if (!typeFits(r.type, attrs.type[i]))
+        continue;
+      found = ind.valueMatch == ValueMatch::kPrefix ? attrs.value[i].starts_with(r.value)
+                                                    : attrs.value[i] == r.value;
+    }
+    if (!found)
+      return false;
+  }
+  return true;
+}
+
 using Entry = std::pair<std::string, std::uint32_t>;
 
 const Entry* findSorted(const std::vector<Entry>& v, std::string_view key) noexcept {
@@ -146,6 +221,29 @@ struct Matcher::Impl {
   std::vector<Entry> ja4;
   std::vector<std::uint32_t> userAgents;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> ports; // (transport<<16|port, indicator)
+  std::vector<std::uint32_t> banners;                         // longest first
+  struct HeaderKey {
+    HttpDirection dir;
+    std::string_view name; // into the indicator
+    std::uint32_t indicator;
+  };
+  std::vector<HeaderKey> headers;   // by (dir, name), then longest value first
+  std::vector<std::uint32_t> paths; // longest first
+  struct CertKey {
+    CertAttr type; // kCn, kO or kOu (a cert_org indicator is entered as kO and as kOu)
+    std::string_view value;
+    std::uint32_t indicator;
+  };
+  std::vector<CertKey> certExact;        // by (type, value): first attribute of exact indicators
+  std::vector<std::uint32_t> certPrefix; // prefix-match cert indicators
+  struct SyslogKey {
+    SyslogFormat format;
+    std::string_view vendor, product;
+    std::uint32_t indicator;
+  };
+  std::vector<SyslogKey> syslogProducts; // sorted by (format, vendor, product)
+  std::vector<std::uint32_t> syslogKv;   // most terms first
+  std::vector<Entry> dpi;                // lowercase name
 
   // ---- build (control path) ----
 
@@ -325,8 +423,82 @@ Matcher::Matcher(std::shared_ptr<const SignatureSet> set) : set_(std::move(set))
     case IndicatorKind::kPort:
       impl->ports.emplace_back((static_cast<std::uint32_t>(ind.transport) << 16) | ind.port, i);
       break;
+    case IndicatorKind::kBanner:
+      impl->banners.push_back(i);
+      break;
+    case IndicatorKind::kHttpHeader:
+      impl->headers.push_back({ind.direction, ind.header, i});
+      break;
+    case IndicatorKind::kHttpPath:
+      impl->paths.push_back(i);
+      break;
+    case IndicatorKind::kSyslog:
+      if (ind.syslogFormat == SyslogFormat::kKv)
+        impl->syslogKv.push_back(i);
+      else
+        impl->syslogProducts.push_back({ind.syslogFormat, ind.deviceVendor, ind.deviceProduct, i});
+      break;
+    case IndicatorKind::kDpi: {
+      std::string low = ind.value;
+      for (char& ch : low)
+        ch = lower(ch);
+      impl->dpi.emplace_back(std::move(low), i);
+      break;
+    }
+    case IndicatorKind::kCert:
+      break; // below, together with cert_org
+    }
+    if (ind.kind == IndicatorKind::kCert || ind.kind == IndicatorKind::kCertOrg) {
+      if (ind.rdns.empty())
+        continue;
+      if (ind.valueMatch == ValueMatch::kPrefix) {
+        impl->certPrefix.push_back(i);
+      } else if (ind.rdns[0].type == CertAttr::kOrgAny) {
+        impl->certExact.push_back({CertAttr::kO, ind.rdns[0].value, i});
+        impl->certExact.push_back({CertAttr::kOu, ind.rdns[0].value, i});
+      } else {
+        impl->certExact.push_back({ind.rdns[0].type, ind.rdns[0].value, i});
+      }
     }
   }
+  const auto longerFirst = [&](std::string_view (*len)(const Indicator&)) {
+    return [&inds, len](std::uint32_t a, std::uint32_t b) {
+      const auto la = len(inds[a]).size(), lb = len(inds[b]).size();
+      return la != lb ? la > lb : a < b;
+    };
+  };
+  std::sort(impl->banners.begin(), impl->banners.end(),
+            longerFirst([](const Indicator& x) { return std::string_view(x.bytes); }));
+  std::sort(impl->paths.begin(), impl->paths.end(),
+            longerFirst([](const Indicator& x) { return std::string_view(x.value); }));
+  std::sort(impl->headers.begin(), impl->headers.end(),
+            [&](const Impl::HeaderKey& a, const Impl::HeaderKey& b) {
+              if (a.dir != b.dir)
+                return a.dir < b.dir;
+              if (a.name != b.name)
+                return a.name < b.name;
+              const auto la = inds[a.indicator].headerValue.size();
+              const auto lb = inds[b.indicator].headerValue.size();
+              return la != lb ? la > lb : a.indicator < b.indicator;
+            });
+  std::sort(impl->certExact.begin(), impl->certExact.end(),
+            [](const Impl::CertKey& a, const Impl::CertKey& b) {
+              if (a.type != b.type)
+                return a.type < b.type;
+              if (a.value != b.value)
+                return a.value < b.value;
+              return a.indicator < b.indicator;
+            });
+  std::sort(impl->syslogProducts.begin(), impl->syslogProducts.end(),
+            [](const Impl::SyslogKey& a, const Impl::SyslogKey& b) {
+              return std::tie(a.format, a.vendor, a.product) <
+                     std::tie(b.format, b.vendor, b.product);
+            });
+  std::sort(impl->syslogKv.begin(), impl->syslogKv.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto na = inds[a].kvTerms.size(), nb = inds[b].kvTerms.size();
+    return na != nb ? na > nb : a < b;
+  });
+  std::sort(impl->dpi.begin(), impl->dpi.end());
   for (auto* v : {&impl->certOrgs, &impl->ja3, &impl->ja4})
     std::sort(v->begin(), v->end());
   std::sort(impl->ports.begin(), impl->ports.end());
@@ -414,6 +586,148 @@ Match Matcher::matchPort(Transport transport, std::uint16_t port) const noexcept
   if (it == ports.end() || it->first != key)
     return {};
   return {&set_->indicators()[it->second], MatchHow::kExact};
+}
+
+std::size_t Matcher::matchCert(CertPart part, std::string_view dn,
+                               std::span<Match> out) const noexcept {
+  if (out.empty() || (impl_->certExact.empty() && impl_->certPrefix.empty()))
+    return 0;
+  CertAttrs attrs;
+  readCertAttrs(dn, attrs);
+  if (attrs.count == 0)
+    return 0;
+  const auto& inds = set_->indicators();
+  std::size_t n = 0;
+  const auto add = [&](std::uint32_t idx, MatchHow how) noexcept {
+    const Indicator* ind = &inds[idx];
+    for (std::size_t k = 0; k < n; ++k)
+      if (out[k].indicator == ind)
+        return;
+    if (!partFits(ind->part, part) || !certIndicatorMatches(*ind, attrs))
+      return;
+    out[n++] = {ind, how};
+  };
+  const auto& ex = impl_->certExact;
+  for (std::size_t a = 0; a < attrs.count && n < out.size(); ++a) {
+    const auto key = std::make_pair(attrs.type[a], attrs.value[a]);
+    auto it =
+        std::lower_bound(ex.begin(), ex.end(), key, [](const Impl::CertKey& e, const auto& k) {
+          return e.type != k.first ? e.type < k.first : e.value < k.second;
+        });
+    for (; it != ex.end() && it->type == key.first && it->value == key.second && n < out.size();
+         ++it)
+      add(it->indicator, MatchHow::kExact);
+  }
+  for (std::uint32_t idx : impl_->certPrefix) {
+    if (n >= out.size())
+      break;
+    add(idx, MatchHow::kPrefix);
+  }
+  return n;
+}
+
+Match Matcher::matchBanner(std::span<const std::uint8_t> firstBytes,
+                           std::uint16_t serverPort) const noexcept {
+  if (firstBytes.empty())
+    return {};
+  for (std::uint32_t i : impl_->banners) {
+    const Indicator& ind = set_->indicators()[i];
+    const std::string& b = ind.bytes;
+    if (b.size() > firstBytes.size() || static_cast<std::uint8_t>(b[0]) != firstBytes[0])
+      continue;
+    if (ind.valueMatch == ValueMatch::kExact && b.size() != firstBytes.size())
+      continue;
+    if (std::memcmp(b.data(), firstBytes.data(), b.size()) != 0)
+      continue;
+    if (!ind.ports.empty() && !std::binary_search(ind.ports.begin(), ind.ports.end(), serverPort))
+      continue;
+    return {&ind, ind.valueMatch == ValueMatch::kExact ? MatchHow::kExact : MatchHow::kPrefix};
+  }
+  return {};
+}
+
+Match Matcher::matchHttpHeader(HttpDirection dir, std::string_view name,
+                               std::string_view value) const noexcept {
+  std::array<char, 64> buf{};
+  std::string_view low;
+  if (name.empty() || !lowerInto(name, buf, low))
+    return {};
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  const auto& hs = impl_->headers;
+  auto it = std::lower_bound(hs.begin(), hs.end(), std::make_pair(dir, low),
+                             [](const Impl::HeaderKey& e, const auto& k) {
+                               return e.dir != k.first ? e.dir < k.first : e.name < k.second;
+                             });
+  for (; it != hs.end() && it->dir == dir && it->name == low; ++it) {
+    const Indicator& ind = set_->indicators()[it->indicator];
+    if (startsWithCiLower(value, ind.headerValue))
+      return {&ind, MatchHow::kPrefix};
+  }
+  return {};
+}
+
+Match Matcher::matchHttpPath(std::string_view path) const noexcept {
+  for (std::uint32_t i : impl_->paths) {
+    const Indicator& ind = set_->indicators()[i];
+    if (path.starts_with(ind.value))
+      return {&ind, MatchHow::kPrefix};
+  }
+  return {};
+}
+
+Match Matcher::matchSyslogProduct(SyslogFormat format, std::string_view deviceVendor,
+                                  std::string_view deviceProduct) const noexcept {
+  std::array<char, 64> vb{}, pb{};
+  std::string_view v, p;
+  if (deviceVendor.empty() || !lowerInto(deviceVendor, vb, v) || !lowerInto(deviceProduct, pb, p))
+    return {};
+  const auto& sp = impl_->syslogProducts;
+  const auto find = [&](std::string_view product) noexcept -> const Impl::SyslogKey* {
+    const auto key = std::make_tuple(format, v, product);
+    auto it =
+        std::lower_bound(sp.begin(), sp.end(), key, [](const Impl::SyslogKey& e, const auto& k) {
+          return std::tie(e.format, e.vendor, e.product) < k;
+        });
+    if (it != sp.end() && it->format == format && it->vendor == v && it->product == product)
+      return &*it;
+    return nullptr;
+  };
+  if (!p.empty() && p != "*")
+    if (const auto* e = find(p))
+      return {&set_->indicators()[e->indicator], MatchHow::kExact};
+  if (const auto* e = find("*"))
+    return {&set_->indicators()[e->indicator], MatchHow::kExact};
+  return {};
+}
+
+Match Matcher::matchSyslogFields(std::span<const KeyValue> fields) const noexcept {
+  if (fields.empty())
+    return {};
+  for (std::uint32_t i : impl_->syslogKv) {
+    const Indicator& ind = set_->indicators()[i];
+    bool all = true;
+    for (const KvTerm& t : ind.kvTerms) {
+      bool found = false;
+      for (const KeyValue& f : fields) {
+        if (f.key == t.key && f.value.starts_with(t.prefix)) {
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        all = false;
+        break;
+      }
+    }
+    if (all)
+      return {&ind, MatchHow::kPrefix};
+  }
+  return {};
+}
+
+Match Matcher::matchDpi(std::string_view protocolName) const noexcept {
+  return impl_->exactLookup(impl_->dpi, protocolName);
 }
 
 std::string Matcher::describe(const Indicator& ind) const {
@@ -538,6 +852,180 @@ std::vector<std::string> Matcher::explain(std::string_view queryIn) const {
                       details(*m.indicator));
     else
       lines.push_back("no match: " + query + " is not a distinctive vendor port");
+    return lines;
+  }
+
+  // On-prem kinds.
+  if (startsWithCi(query, "banner:")) {
+    const std::string text = query.substr(7);
+    std::string bytes;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto hex = [](char c) {
+        return (c >= '0' && c <= '9')   ? c - '0'
+               : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+               : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                        : -1;
+      };
+      if (text[i] == '\\' && i + 3 < text.size() && text[i + 1] == 'x' && hex(text[i + 2]) >= 0 &&
+          hex(text[i + 3]) >= 0) {
+        bytes += static_cast<char>(hex(text[i + 2]) * 16 + hex(text[i + 3]));
+        i += 3;
+      } else if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') {
+        bytes += '\\';
+        ++i;
+      } else {
+        bytes += text[i];
+      }
+    }
+    const std::span<const std::uint8_t> span(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                             bytes.size());
+    bool any = false;
+    for (const Indicator& ind : set_->indicators()) {
+      if (ind.kind != IndicatorKind::kBanner)
+        continue;
+      const bool prefixOk = ind.bytes.size() <= bytes.size() &&
+                            std::memcmp(ind.bytes.data(), bytes.data(), ind.bytes.size()) == 0;
+      const bool ok =
+          prefixOk && (ind.valueMatch == ValueMatch::kPrefix || ind.bytes.size() == bytes.size());
+      if (!ok)
+        continue;
+      any = true;
+      std::string ports;
+      for (auto p : ind.ports)
+        ports += (ports.empty() ? "" : ", ") + std::to_string(p);
+      lines.push_back("match: banner starts with " + quote(ind.value) + " (" +
+                      std::string(toString(ind.valueMatch)) + ")" +
+                      (ports.empty() ? std::string(" on any port")
+                                     : " only when the server port is one of " + ports) +
+                      " -> " + details(ind));
+    }
+    if (!any)
+      lines.push_back("no match: no banner indicator is a prefix of " + quote(text));
+    else if (Match m = matchBanner(span, 0); m)
+      lines.push_back("note: the longest banner wins: " + quote(m.indicator->value));
+    return lines;
+  }
+  if (startsWithCi(query, "header:") || startsWithCi(query, "request-header:")) {
+    const bool request = startsWithCi(query, "request-header:");
+    const std::string text = query.substr(request ? 15 : 7);
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) {
+      lines.push_back("no match: expected " + std::string(request ? "request-header" : "header") +
+                      ":<Name>: <value>");
+      return lines;
+    }
+    const std::string name = trim(text.substr(0, colon));
+    const std::string value = trim(text.substr(colon + 1));
+    const HttpDirection dir = request ? HttpDirection::kRequest : HttpDirection::kResponse;
+    if (Match m = matchHttpHeader(dir, name, value))
+      lines.push_back("match: " + std::string(toString(dir)) + " header " + quote(name) +
+                      " value starts with " + quote(m.indicator->headerValue) +
+                      " (case-insensitive prefix) -> " + details(*m.indicator));
+    else
+      lines.push_back("no match: no " + std::string(toString(dir)) + " http_header indicator for " +
+                      quote(name + ": " + value));
+    return lines;
+  }
+  if (startsWithCi(query, "path:")) {
+    const std::string path = query.substr(5);
+    if (Match m = matchHttpPath(path))
+      lines.push_back("match: request path starts with " + quote(m.indicator->value) +
+                      " (case-sensitive prefix) -> " + details(*m.indicator));
+    else
+      lines.push_back("no match: no http_path indicator is a prefix of " + quote(path));
+    return lines;
+  }
+  if (startsWithCi(query, "cert:") || startsWithCi(query, "cert-subject:") ||
+      startsWithCi(query, "cert-issuer:")) {
+    CertPart part = CertPart::kAny;
+    std::size_t skip = 5;
+    if (startsWithCi(query, "cert-subject:")) {
+      part = CertPart::kSubject;
+      skip = 13;
+    } else if (startsWithCi(query, "cert-issuer:")) {
+      part = CertPart::kIssuer;
+      skip = 12;
+    }
+    const std::string text = query.substr(skip);
+    std::array<Match, 16> out{};
+    const std::size_t n = matchCert(part, text, out);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Indicator& ind = *out[i].indicator;
+      lines.push_back(
+          "match: " + std::string(ind.kind == IndicatorKind::kCertOrg ? "cert_org " : "cert ") +
+          quote(ind.value) + " (" + std::string(toString(ind.valueMatch)) + ", part " +
+          std::string(toString(ind.part)) + ") -> " + details(ind));
+    }
+    if (n == 0) {
+      CertAttrs attrs;
+      readCertAttrs(text, attrs);
+      std::string seen;
+      for (std::size_t i = 0; i < attrs.count; ++i)
+        seen += (seen.empty() ? "" : ", ") + std::string(toString(attrs.type[i])) + "=" +
+                std::string(attrs.value[i]);
+      lines.push_back("no match: no cert or cert_org indicator has all its attributes in " +
+                      quote(text) +
+                      (seen.empty() ? std::string(" (no CN, O or OU attribute found)")
+                                    : " (normalised CN/O/OU: " + seen + ")") +
+                      (part == CertPart::kAny ? "" : " as the " + std::string(toString(part))));
+    }
+    return lines;
+  }
+  if (startsWithCi(query, "cef:") || startsWithCi(query, "leef:")) {
+    const bool cef = startsWithCi(query, "cef:");
+    const std::string text = query.substr(cef ? 4 : 5);
+    const auto bar = text.find('|');
+    const std::string vendor = text.substr(0, bar);
+    const std::string product = bar == std::string::npos ? "" : text.substr(bar + 1);
+    const SyslogFormat f = cef ? SyslogFormat::kCef : SyslogFormat::kLeef;
+    if (Match m = matchSyslogProduct(f, vendor, product))
+      lines.push_back("match: " + std::string(toString(f)) + " device vendor " + quote(vendor) +
+                      " and product " + quote(product) + " -> " + details(*m.indicator) +
+                      (m.indicator->deviceProduct == "*" ? " (any product of this vendor)" : ""));
+    else
+      lines.push_back("no match: no syslog " + std::string(toString(f)) + " indicator for " +
+                      quote(vendor + "|" + product));
+    return lines;
+  }
+  if (startsWithCi(query, "kv:")) {
+    const std::string text = query.substr(3);
+    std::vector<std::string> keep;
+    std::vector<KeyValue> fields;
+    std::size_t pos = 0;
+    while (pos < text.size() && fields.size() < 64) {
+      while (pos < text.size() && text[pos] == ' ')
+        ++pos;
+      const std::size_t end = std::min(text.find(' ', pos), text.size());
+      const std::string term = text.substr(pos, end - pos);
+      pos = end;
+      const auto eq = term.find('=');
+      if (eq == std::string::npos)
+        continue;
+      keep.push_back(term);
+    }
+    for (const auto& term : keep) {
+      const auto eq = term.find('=');
+      std::string_view v = std::string_view(term).substr(eq + 1);
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
+        v = v.substr(1, v.size() - 2);
+      fields.push_back({std::string_view(term).substr(0, eq), v});
+    }
+    if (Match m = matchSyslogFields(fields))
+      lines.push_back("match: every term of " + quote(m.indicator->value.substr(3)) +
+                      " (key exact, value prefix) is present -> " + details(*m.indicator));
+    else
+      lines.push_back("no match: no syslog kv indicator has all its terms in " + quote(text));
+    return lines;
+  }
+  if (startsWithCi(query, "dpi:")) {
+    const std::string name = query.substr(4);
+    if (Match m = matchDpi(name))
+      lines.push_back("match: nDPI protocol " + quote(name) + " (run by the " +
+                      std::string(toString(m.indicator->instance)) +
+                      (m.indicator->instance == DpiInstance::kBoth ? " endpoints" : "") + ") -> " +
+                      details(*m.indicator));
+    else
+      lines.push_back("no match: nDPI protocol " + quote(name) + " is not a dpi indicator");
     return lines;
   }
 

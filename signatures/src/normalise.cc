@@ -395,4 +395,14 @@ bool isOrgAttribute(std::string_view type) noexcept {
          iequals(type, "organizationalUnitName") || type == "2.5.4.10" || type == "2.5.4.11";
 }
 
+std::optional<CertAttr> certAttrOf(std::string_view type) noexcept {
+  if (iequals(type, "CN") || iequals(type, "commonName") || type == "2.5.4.3")
+    return CertAttr::kCn;
+  if (iequals(type, "O") || iequals(type, "organizationName") || type == "2.5.4.10")
+    return CertAttr::kO;
+  if (iequals(type, "OU") || iequals(type, "organizationalUnitName") || type == "2.5.4.11")
+    return CertAttr::kOu;
+  return std::nullopt;
+}
+
 } // namespace vw::signatures

@@ -35,7 +35,7 @@ constexpr std::array<std::pair<std::string_view, Confidence>, 3> kConfidence{{
     {"low", Confidence::kLow},
 }};
 
-constexpr std::array<std::pair<std::string_view, IndicatorKind>, 7> kKind{{
+constexpr std::array<std::pair<std::string_view, IndicatorKind>, 13> kKind{{
     {"domain", IndicatorKind::kDomain},
     {"cert_org", IndicatorKind::kCertOrg},
     {"cidr", IndicatorKind::kCidr},
@@ -43,6 +43,47 @@ constexpr std::array<std::pair<std::string_view, IndicatorKind>, 7> kKind{{
     {"ja4", IndicatorKind::kJa4},
     {"http_user_agent", IndicatorKind::kHttpUserAgent},
     {"port", IndicatorKind::kPort},
+    {"banner", IndicatorKind::kBanner},
+    {"http_header", IndicatorKind::kHttpHeader},
+    {"http_path", IndicatorKind::kHttpPath},
+    {"cert", IndicatorKind::kCert},
+    {"syslog", IndicatorKind::kSyslog},
+    {"dpi", IndicatorKind::kDpi},
+}};
+
+constexpr std::array<std::pair<std::string_view, HttpDirection>, 2> kDirection{{
+    {"response", HttpDirection::kResponse},
+    {"request", HttpDirection::kRequest},
+}};
+
+constexpr std::array<std::pair<std::string_view, CertPart>, 3> kPart{{
+    {"subject", CertPart::kSubject},
+    {"issuer", CertPart::kIssuer},
+    {"any", CertPart::kAny},
+}};
+
+constexpr std::array<std::pair<std::string_view, SyslogFormat>, 3> kSyslogFormat{{
+    {"cef", SyslogFormat::kCef},
+    {"leef", SyslogFormat::kLeef},
+    {"kv", SyslogFormat::kKv},
+}};
+
+constexpr std::array<std::pair<std::string_view, ValueMatch>, 2> kValueMatch{{
+    {"exact", ValueMatch::kExact},
+    {"prefix", ValueMatch::kPrefix},
+}};
+
+constexpr std::array<std::pair<std::string_view, DpiInstance>, 3> kInstance{{
+    {"initiator", DpiInstance::kInitiator},
+    {"responder", DpiInstance::kResponder},
+    {"both", DpiInstance::kBoth},
+}};
+
+constexpr std::array<std::pair<std::string_view, CertAttr>, 4> kCertAttr{{
+    {"CN", CertAttr::kCn},
+    {"O", CertAttr::kO},
+    {"OU", CertAttr::kOu},
+    {"O|OU", CertAttr::kOrgAny},
 }};
 
 constexpr std::array<std::pair<std::string_view, DomainMatch>, 3> kMatch{{
@@ -56,7 +97,7 @@ constexpr std::array<std::pair<std::string_view, Transport>, 2> kTransport{{
     {"udp", Transport::kUdp},
 }};
 
-constexpr std::array<std::pair<std::string_view, Role>, 21> kRole{{
+constexpr std::array<std::pair<std::string_view, Role>, 25> kRole{{
     {"edr-telemetry", Role::kEdrTelemetry},
     {"update", Role::kUpdate},
     {"management-console", Role::kManagementConsole},
@@ -78,6 +119,10 @@ constexpr std::array<std::pair<std::string_view, Role>, 21> kRole{{
     {"secure-browser", Role::kSecureBrowser},
     {"phone-home", Role::kPhoneHome},
     {"corporate-web", Role::kCorporateWeb},
+    {"interception-ca", Role::kInterceptionCa},
+    {"virtualization", Role::kVirtualization},
+    {"network-security", Role::kNetworkSecurity},
+    {"vendor-cloud", Role::kVendorCloud},
 }};
 
 } // namespace
@@ -101,6 +146,25 @@ std::string_view toString(Role v) noexcept {
   return name(kRole, v);
 }
 
+std::string_view toString(HttpDirection v) noexcept {
+  return name(kDirection, v);
+}
+std::string_view toString(CertPart v) noexcept {
+  return name(kPart, v);
+}
+std::string_view toString(SyslogFormat v) noexcept {
+  return name(kSyslogFormat, v);
+}
+std::string_view toString(ValueMatch v) noexcept {
+  return name(kValueMatch, v);
+}
+std::string_view toString(DpiInstance v) noexcept {
+  return name(kInstance, v);
+}
+std::string_view toString(CertAttr v) noexcept {
+  return name(kCertAttr, v);
+}
+
 std::optional<VendorStatus> parseVendorStatus(std::string_view s) noexcept {
   return lookup(kStatus, s);
 }
@@ -118,6 +182,22 @@ std::optional<Transport> parseTransport(std::string_view s) noexcept {
 }
 std::optional<Role> parseRole(std::string_view s) noexcept {
   return lookup(kRole, s);
+}
+
+std::optional<HttpDirection> parseHttpDirection(std::string_view s) noexcept {
+  return lookup(kDirection, s);
+}
+std::optional<CertPart> parseCertPart(std::string_view s) noexcept {
+  return lookup(kPart, s);
+}
+std::optional<SyslogFormat> parseSyslogFormat(std::string_view s) noexcept {
+  return lookup(kSyslogFormat, s);
+}
+std::optional<ValueMatch> parseValueMatch(std::string_view s) noexcept {
+  return lookup(kValueMatch, s);
+}
+std::optional<DpiInstance> parseDpiInstance(std::string_view s) noexcept {
+  return lookup(kInstance, s);
 }
 
 const std::vector<std::string_view>& allRoleNames() {

@@ -1,6 +1,7 @@
 // Fuzz target: the input is loaded as a vendor TOML file (strict loader, must never throw or
 // crash) and is also fed to every matcher entry point as a domain, DN, user agent, fingerprint,
-// address and explain() query.
+// address, banner, HTTP header/path, syslog vendor|product and key=value, nDPI name and explain()
+// query.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -72,6 +73,88 @@ value = "WizSensor"
 confidence = "high"
 source = "https://example.com/"
 source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "banner"
+ports = [902, 912]
+values = ['220 VMware Authentication Daemon Version', 'Q\x00\x00\x00', 'SSH-2.0-FortiSSH_']
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "http_header"
+header = "Server"
+values = ["PanWeb Server/", "Agent-ListenServer-HttpSvr"]
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "http_header"
+header = "SPIPE-Authenticate"
+direction = "request"
+value = "ePO-Agent"
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "http_path"
+values = ["/global-protect/", "/remote/logincheck"]
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "cert"
+part = "subject"
+values = ["OU=FortiGate, O=Fortinet", "OU=VMware ESX Server Default Certificate"]
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "cert"
+match = "prefix"
+part = "issuer"
+value = "CN=FortiGate, O=Fortinet"
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "syslog"
+format = "cef"
+values = ["Cyber-Ark|Vault", "Claroty|*"]
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "syslog"
+format = "kv"
+value = "devid=FG logid="
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
+
+[[indicator]]
+product = "p"
+kind = "dpi"
+instance = "both"
+value = "VMware"
+confidence = "high"
+source = "https://example.com/"
+source_date = 2026-11-01
 )";
 
 std::shared_ptr<const vw::signatures::SignatureSet> load(std::string vendorText) {
@@ -100,6 +183,31 @@ void exercise(const Matcher& m, std::string_view in, const std::uint8_t* data, s
     (void)m.matchIp(std::span<const std::uint8_t>(data, 4));
   vw::signatures::Match out[4];
   (void)m.matchCertDnAll(in, out);
+  using vw::signatures::CertPart;
+  using vw::signatures::HttpDirection;
+  using vw::signatures::SyslogFormat;
+  const std::uint16_t port = size >= 2 ? static_cast<std::uint16_t>(data[0] << 8 | data[1]) : 0;
+  (void)m.matchBanner(std::span<const std::uint8_t>(data, size), port);
+  for (CertPart part : {CertPart::kSubject, CertPart::kIssuer, CertPart::kAny})
+    (void)m.matchCert(part, in, out);
+  (void)m.matchHttpPath(in);
+  (void)m.matchDpi(in);
+  // Split the input at its first ':' / '|' / '=' into two fields for the pairwise matchers.
+  const auto split = [&](char sep) {
+    const auto pos = in.find(sep);
+    return pos == std::string_view::npos ? std::pair<std::string_view, std::string_view>(in, {})
+                                         : std::pair<std::string_view, std::string_view>(
+                                               in.substr(0, pos), in.substr(pos + 1));
+  };
+  const auto [hname, hvalue] = split(':');
+  (void)m.matchHttpHeader(HttpDirection::kResponse, hname, hvalue);
+  (void)m.matchHttpHeader(HttpDirection::kRequest, hname, hvalue);
+  const auto [svendor, sproduct] = split('|');
+  for (SyslogFormat f : {SyslogFormat::kCef, SyslogFormat::kLeef, SyslogFormat::kKv})
+    (void)m.matchSyslogProduct(f, svendor, sproduct);
+  const auto [key, value] = split('=');
+  const vw::signatures::KeyValue fields[2] = {{key, value}, {"logid", value}};
+  (void)m.matchSyslogFields(fields);
   if (in.size() <= 512)
     (void)m.explain(in);
 }

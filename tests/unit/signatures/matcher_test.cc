@@ -18,6 +18,11 @@
 #include "sig_test_util.h"
 
 // ---- allocation counting (only while tCountAllocs is set on the calling thread) ----
+// The replaced operators below pair new with malloc and delete with free consistently; GCC's
+// -Wmismatched-new-delete cannot see that once std::string code is inlined into a test case.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 namespace {
 thread_local bool tCountAllocs = false;
 thread_local std::size_t tAllocs = 0;
@@ -167,12 +172,6 @@ std::shared_ptr<const SignatureSet> fixtureSet() {
                        ind("agent", "cidr", "", "value = \"193.149.136.0/24\"") +
                        ind("collector", "port", "proto = \"tcp\"\n", "value = 8037"),
                    ""});
-  files.push_back({"paloalto.toml",
-                   vendor("paloalto", {"gp", "xdr"}) +
-                       ind("gp", "http_user_agent", "", "value = \"PAN GlobalProtect\"") +
-                       dom("xdr", "suffix", "traps.paloaltonetworks.com") +
-                       dom("xdr", "pattern", "ch-*.traps.paloaltonetworks.com"),
-                   ""});
   files.push_back({"cato.toml",
                    vendor("cato", {"client"}) +
                        ind("client", "port", "proto = \"udp\"\n", "value = 1337") +
@@ -180,15 +179,65 @@ std::shared_ptr<const SignatureSet> fixtureSet() {
                        ind("client", "http_user_agent", "", "value = \"CatoClient\"") +
                        ind("client", "http_user_agent", "", "value = \"CatoClient/5 Windows\""),
                    ""});
-  files.push_back({"vmware.toml",
-                   vendor("vmware", {"cb"}) +
-                       dom("cb", "pattern", "cdc-file-storage-production-*.s3.amazonaws.com") +
-                       dom("cb", "pattern", "defense-cblr-file-uploads-*.s3.*.amazonaws.com"),
+  files.push_back(
+      {"vmware.toml",
+       vendor("vmware", {"cb", "esxi", "vc"}) +
+           dom("cb", "pattern", "cdc-file-storage-production-*.s3.amazonaws.com") +
+           dom("cb", "pattern", "defense-cblr-file-uploads-*.s3.*.amazonaws.com") +
+           ind("esxi", "banner", "ports = [902, 912]\n",
+               "value = '220 VMware Authentication Daemon Version'") +
+           ind("esxi", "banner", "", "value = '220 VMware Authentication Daemon Version 1.10'") +
+           ind("esxi", "cert", "", "value = \"OU=VMware ESX Server Default Certificate\"") +
+           ind("vc", "cert", "part = \"issuer\"\n", "value = \"CN=CA, OU=VMware Engineering\"") +
+           ind("esxi", "cert", "", "value = \"O=VMware\\\\, Inc, OU=SRM\"") +
+           ind("vc", "dpi", "instance = \"both\"\n", "value = \"VMware\""),
+       ""});
+  files.push_back(
+      {"fortinet.toml",
+       vendor("fortinet", {"fgt", "mitm", "ssh"}) +
+           ind("fgt", "cert_org", "", "values = [\"Fortinet Ltd.\", \"FortiGate\"]") +
+           ind("fgt", "cert", "part = \"subject\"\n", "value = \"OU=FortiGate, O=Fortinet\"") +
+           ind("fgt", "cert", "match = \"prefix\"\npart = \"subject\"\n",
+               "value = \"CN=FGT60, O=Fortinet\"") +
+           ind("mitm", "cert", "part = \"issuer\"\n",
+               "value = \"O=Fortinet, OU=Certificate Authority\"") +
+           ind("ssh", "banner", "", "value = 'SSH-2.0-FortiSSH_'") +
+           ind("fgt", "http_header", "header = \"Server\"\n", "value = \"xxxxxxxx-xxxxx\"") +
+           ind("fgt", "http_path", "", "value = \"/remote/logincheck\"") +
+           ind("fgt", "http_path", "", "value = \"/remote/login\"") +
+           ind("fgt", "syslog", "format = \"kv\"\n", "value = \"devid=FG logid=\"") +
+           ind("fgt", "syslog", "format = \"kv\"\n", "value = \"devid=FG logid= vd=root\"") +
+           ind("fgt", "dpi", "instance = \"initiator\"\n", "value = \"FortiClient\""),
+       ""});
+  files.push_back(
+      {"checkpoint.toml",
+       vendor("checkpoint", {"fw1", "web"}) +
+           ind("fw1", "banner", "match = \"exact\"\nports = [264]\n",
+               "value = 'Q\\x00\\x00\\x00'") +
+           ind("web", "http_header", "header = \"X-Example-Agent\"\ndirection = \"request\"\n",
+               "value = \"CheckAgent/\"") +
+           ind("web", "http_header", "header = \"Server\"\n", "value = \"CPWS\""),
+       ""});
+  files.push_back({"cyberark.toml",
+                   vendor("cyberark", {"vault"}) +
+                       ind("vault", "syslog", "format = \"cef\"\n", "value = \"Cyber-Ark|Vault\""),
                    ""});
-  files.push_back({"fortinet.toml",
-                   vendor("fortinet", {"fgt"}) +
-                       ind("fgt", "cert_org", "", "values = [\"Fortinet Ltd.\", \"FortiGate\"]"),
+  files.push_back({"claroty.toml",
+                   vendor("claroty", {"ctd", "any"}) +
+                       ind("ctd", "syslog", "format = \"cef\"\n", "value = \"Claroty|CTD\"") +
+                       ind("any", "syslog", "format = \"cef\"\n", "value = \"Claroty|*\"") +
+                       ind("any", "syslog", "format = \"leef\"\n", "value = \"Claroty|CTD\""),
                    ""});
+  files.push_back(
+      {"paloalto.toml",
+       vendor("paloalto", {"gp", "xdr", "panos"}) +
+           ind("gp", "http_user_agent", "", "value = \"PAN GlobalProtect\"") +
+           dom("xdr", "suffix", "traps.paloaltonetworks.com") +
+           dom("xdr", "pattern", "ch-*.traps.paloaltonetworks.com") +
+           ind("panos", "http_header", "header = \"server\"\n", "value = \"PanWeb Server/\"") +
+           ind("gp", "http_path", "", "value = \"/global-protect/\"") +
+           ind("panos", "cert", "", "value = \"O=Palo Alto Networks\""),
+       ""});
   LoadOptions opt;
   opt.requireAllVendors = false;
   auto r = loadSignatureTexts(std::move(files), opt);
@@ -397,6 +446,207 @@ TEST_CASE("JA3 and JA4 are exact, case-insensitive sets", "[matcher]") {
   CHECK(who(m.matchJa3(std::string(100, 'a'))) == "none");
 }
 
+namespace {
+std::string banner(std::string_view bytes, std::uint16_t port) {
+  return who(
+      matcher().matchBanner(std::span<const std::uint8_t>(
+                                reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
+                            port));
+}
+// All matches of a DN as "vendor/product/how" joined by spaces.
+std::string certs(CertPart part, std::string_view dnText) {
+  std::array<Match, 8> out{};
+  const std::size_t n = matcher().matchCert(part, dnText, out);
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i)
+    s += (s.empty() ? "" : " ") + who(out[i]);
+  return s.empty() ? "none" : s;
+}
+} // namespace
+
+TEST_CASE("Banners match as anchored prefixes, limited to their ports", "[matcher][onprem]") {
+  const std::string esxi = "220 VMware Authentication Daemon Version 1.10: SSL Required\r\n";
+  // The longer of two matching banners wins; the port list only restricts the shorter one.
+  CHECK(banner(esxi, 902) == "vmware/esxi/prefix");
+  CHECK(matcher()
+            .matchBanner(std::span<const std::uint8_t>(
+                             reinterpret_cast<const std::uint8_t*>(esxi.data()), esxi.size()),
+                         902)
+            .indicator->bytes == "220 VMware Authentication Daemon Version 1.10");
+  const std::string v12 = "220 VMware Authentication Daemon Version 1.0, ServerDaemonProtocol:SOAP";
+  CHECK(banner(v12, 902) == "vmware/esxi/prefix");
+  CHECK(banner(v12, 912) == "vmware/esxi/prefix");
+  CHECK(banner(v12, 2121) == "none");                        // not one of its ports
+  CHECK(banner("220 VMware Authentication", 902) == "none"); // shorter than the indicator
+  CHECK(banner("220 vmware authentication daemon version 1.0", 902) == "none"); // case counts
+  CHECK(banner("x220 VMware Authentication Daemon Version", 902) == "none");    // anchored
+  // SSH identification lines, from either side.
+  CHECK(banner("SSH-2.0-FortiSSH_2.5\r\n", 22) == "fortinet/ssh/prefix");
+  CHECK(banner("SSH-2.0-FortiSSH_2.5\r\n", 2222) == "fortinet/ssh/prefix");
+  CHECK(banner("SSH-2.0-OpenSSH_9.2p1\r\n", 22) == "none");
+  // Binary, exact, port-limited.
+  CHECK(banner(std::string_view("Q\0\0\0", 4), 264) == "checkpoint/fw1/exact");
+  CHECK(banner(std::string_view("Q\0\0\0\0", 5), 264) == "none");
+  CHECK(banner(std::string_view("Q\0\0\0", 4), 265) == "none");
+  CHECK(banner(std::string_view("Y\0\0\0", 4), 264) == "none");
+  CHECK(banner("", 264) == "none");
+}
+
+TEST_CASE("HTTP headers match by name and a case-insensitive value prefix", "[matcher][onprem]") {
+  const Matcher& m = matcher();
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "Server", "PanWeb Server/ -")) ==
+        "paloalto/panos/prefix");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "SERVER", "  panweb server/ -")) ==
+        "paloalto/panos/prefix");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "Server", "PanWeb")) == "none");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "X-Server", "PanWeb Server/")) == "none");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "Server", "xxxxxxxx-xxxxx")) ==
+        "fortinet/fgt/prefix");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "Server", "CPWS")) ==
+        "checkpoint/web/prefix");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "Server", "nginx")) == "none");
+  // Direction is part of the indicator.
+  CHECK(who(m.matchHttpHeader(HttpDirection::kRequest, "x-example-agent", "CheckAgent/1.0")) ==
+        "checkpoint/web/prefix");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "x-example-agent", "CheckAgent/1.0")) ==
+        "none");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kRequest, "Server", "PanWeb Server/")) == "none");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, std::string(65, 'a'), "x")) == "none");
+  CHECK(who(m.matchHttpHeader(HttpDirection::kResponse, "", "PanWeb Server/")) == "none");
+}
+
+TEST_CASE("HTTP paths match as case-sensitive prefixes, the longest first", "[matcher][onprem]") {
+  const Matcher& m = matcher();
+  CHECK(who(m.matchHttpPath("/global-protect/prelogin.esp")) == "paloalto/gp/prefix");
+  CHECK(who(m.matchHttpPath("/Global-Protect/prelogin.esp")) == "none");
+  CHECK(m.matchHttpPath("/remote/logincheck").indicator->value == "/remote/logincheck");
+  CHECK(m.matchHttpPath("/remote/login?lang=en").indicator->value == "/remote/login");
+  CHECK(who(m.matchHttpPath("/remote/")) == "none");
+  CHECK(who(m.matchHttpPath("/x/remote/login")) == "none");
+  CHECK(who(m.matchHttpPath("")) == "none");
+}
+
+TEST_CASE("Certificates: every attribute of a cert indicator, in the right part",
+          "[matcher][onprem]") {
+  // A FortiGate's own certificate: subject and issuer are the appliance.
+  const std::string fgt = "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=FortiGate, "
+                          "CN=FGT60F0000000001";
+  CHECK(certs(CertPart::kSubject, fgt) ==
+        "fortinet/fgt/exact fortinet/fgt/exact fortinet/fgt/prefix");
+  // As an issuer only the cert_org alias (any part) fits.
+  CHECK(certs(CertPart::kIssuer, fgt) == "fortinet/fgt/exact");
+  // Both attributes needed: O=Fortinet alone is not the appliance.
+  CHECK(certs(CertPart::kSubject, "C=US, O=Fortinet, CN=www.fortinet.com") == "none");
+  // The interception CA only as the issuer.
+  const std::string ca = "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=Certificate Authority, "
+                         "CN=FortiGate CA";
+  CHECK(certs(CertPart::kIssuer, ca) == "fortinet/mitm/exact");
+  CHECK(certs(CertPart::kSubject, ca) == "none");
+  CHECK(certs(CertPart::kAny, ca) == "fortinet/mitm/exact");
+  // Prefix attributes: the serial in the CN.
+  CHECK(certs(CertPart::kSubject, "O=Fortinet, CN=FGT60E4Q16000000") == "fortinet/fgt/prefix");
+  CHECK(certs(CertPart::kSubject, "O=Fortinet, CN=FGT61E") == "none");
+  // OpenSSL's slash form, escaped commas, case and punctuation.
+  CHECK(certs(CertPart::kSubject, "/C=US/OU=VMware ESX Server Default Certificate/CN=esx1") ==
+        "vmware/esxi/exact");
+  CHECK(certs(CertPart::kSubject, "CN=srm1,OU=SRM,O=VMware\\, Inc,C=US") == "vmware/esxi/exact");
+  CHECK(certs(CertPart::kSubject, "CN=srm1, OU=SRM, O=VMware, Inc., C=US") == "vmware/esxi/exact");
+  CHECK(certs(CertPart::kSubject, "CN=srm1, OU=SRM, O=Example, C=US") == "none");
+  CHECK(certs(CertPart::kIssuer, "C=US, ST=California, O=vCenter, OU=VMware Engineering, CN=CA") ==
+        "vmware/vc/exact");
+  CHECK(certs(CertPart::kSubject, "C=US, ST=California, O=vCenter, OU=VMware Engineering, CN=CA") ==
+        "none");
+  // The cert_org alias matches an O or an OU in either part; CN never.
+  CHECK(certs(CertPart::kIssuer, "OU=FortiGate") == "fortinet/fgt/exact");
+  CHECK(certs(CertPart::kSubject, "CN=FortiGate") == "none");
+  CHECK(certs(CertPart::kSubject, "O=Palo Alto Networks, CN=abcdef") == "paloalto/panos/exact");
+  CHECK(certs(CertPart::kSubject, "O=Palo Alto Networks Inc, CN=abcdef") == "none");
+  CHECK(certs(CertPart::kSubject, "") == "none");
+  CHECK(certs(CertPart::kSubject, "garbage") == "none");
+  // Capped by out.size(), each indicator at most once.
+  std::array<Match, 1> one{};
+  CHECK(matcher().matchCert(CertPart::kSubject, fgt, one) == 1);
+  CHECK(matcher().matchCert(CertPart::kSubject, fgt, std::span<Match>()) == 0);
+  std::array<Match, 8> out{};
+  CHECK(matcher().matchCert(CertPart::kAny, "OU=FortiGate, OU=FortiGate, O=Fortinet", out) == 2);
+}
+
+TEST_CASE("Syslog: CEF/LEEF vendor and product, key=value terms", "[matcher][onprem]") {
+  const Matcher& m = matcher();
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "Cyber-Ark", "Vault")) ==
+        "cyberark/vault/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "CYBER-ARK", "vault")) ==
+        "cyberark/vault/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "Cyber-Ark", "PTA")) == "none");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kLeef, "Cyber-Ark", "Vault")) == "none");
+  // The exact product beats the vendor's '*'; other products fall to '*'.
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "Claroty", "CTD")) == "claroty/ctd/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "Claroty", "Claroty")) == "claroty/any/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "Claroty", "")) == "claroty/any/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kLeef, "Claroty", "CTD")) == "claroty/any/exact");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kLeef, "Claroty", "xDome")) == "none");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, "", "CTD")) == "none");
+  CHECK(who(m.matchSyslogProduct(SyslogFormat::kCef, std::string(65, 'c'), "CTD")) == "none");
+  const std::array<KeyValue, 4> fgt{{{"date", "2026-11-01"},
+                                     {"devid", "FG100ETK18000000"},
+                                     {"logid", "0000000013"},
+                                     {"vd", "root"}}};
+  const Match all = m.matchSyslogFields(fgt);
+  REQUIRE(all);
+  CHECK(all.indicator->value == "kv:devid=FG logid= vd=root"); // the most terms win
+  const std::array<KeyValue, 2> fewer{{{"devid", "FG100ETK18000000"}, {"logid", "13"}}};
+  CHECK(m.matchSyslogFields(fewer).indicator->value == "kv:devid=FG logid=");
+  const std::array<KeyValue, 2> other{{{"devid", "XX100"}, {"logid", "13"}}};
+  CHECK_FALSE(m.matchSyslogFields(other));
+  const std::array<KeyValue, 1> missing{{{"devid", "FG100E"}}};
+  CHECK_FALSE(m.matchSyslogFields(missing));
+  const std::array<KeyValue, 2> caseKey{{{"DEVID", "FG100E"}, {"logid", "1"}}};
+  CHECK_FALSE(m.matchSyslogFields(caseKey));
+  CHECK_FALSE(m.matchSyslogFields(std::span<const KeyValue>()));
+}
+
+TEST_CASE("nDPI protocol names map to products with their instance side", "[matcher][onprem]") {
+  const Matcher& m = matcher();
+  CHECK(who(m.matchDpi("VMware")) == "vmware/vc/exact");
+  CHECK(who(m.matchDpi("vmware")) == "vmware/vc/exact");
+  CHECK(m.matchDpi("VMware").indicator->instance == DpiInstance::kBoth);
+  CHECK(m.matchDpi("FortiClient").indicator->instance == DpiInstance::kInitiator);
+  CHECK(who(m.matchDpi("TLS")) == "none");
+  CHECK(who(m.matchDpi("")) == "none");
+}
+
+TEST_CASE("explain() covers the on-prem kinds", "[matcher][explain][onprem]") {
+  const Matcher& m = matcher();
+  auto contains = [](const std::vector<std::string>& lines, const std::string& needle) {
+    for (const auto& l : lines)
+      if (l.find(needle) != std::string::npos)
+        return true;
+    std::string all;
+    for (const auto& l : lines)
+      all += l + "\n";
+    UNSCOPED_INFO(all);
+    return false;
+  };
+  CHECK(contains(m.explain("banner:220 VMware Authentication Daemon Version 1.0"),
+                 "only when the server port is one of 902, 912"));
+  CHECK(contains(m.explain("banner:Q\\x00\\x00\\x00"), "checkpoint/fw1"));
+  CHECK(contains(m.explain("banner:SSH-2.0-OpenSSH_9.2"), "no match"));
+  CHECK(contains(m.explain("header:Server: PanWeb Server/ -"), "paloalto/panos"));
+  CHECK(contains(m.explain("request-header:X-Example-Agent: CheckAgent/2"), "checkpoint/web"));
+  CHECK(contains(m.explain("header:Server: Apache/2.4"), "no match"));
+  CHECK(contains(m.explain("path:/global-protect/prelogin.esp"), "paloalto/gp"));
+  CHECK(contains(m.explain("cert-issuer:O=Fortinet, OU=Certificate Authority, CN=FortiGate CA"),
+                 "fortinet/mitm"));
+  CHECK(contains(m.explain("cert-subject:O=Fortinet, OU=Certificate Authority, CN=FortiGate CA"),
+                 "no match"));
+  CHECK(contains(m.explain("cert:C=US, O=Example, CN=x"), "normalised CN/O/OU: O=example, CN=x"));
+  CHECK(contains(m.explain("cef:Cyber-Ark|Vault"), "cyberark/vault"));
+  CHECK(contains(m.explain("leef:Claroty|xDome"), "no match"));
+  CHECK(contains(m.explain("kv:devid=\"FG100E\" logid=0001"), "fortinet/fgt"));
+  CHECK(contains(m.explain("dpi:VMware"), "vmware/vc"));
+  CHECK(contains(m.explain("dpi:TLS"), "no match"));
+}
+
 TEST_CASE("explain() says why a name matches or narrowly misses", "[matcher][explain]") {
   const Matcher& m = matcher();
   auto contains = [](const std::vector<std::string>& lines, const std::string& needle) {
@@ -448,9 +698,25 @@ TEST_CASE("Match calls do not allocate", "[matcher][alloc]") {
   hits += m.matchPort(Transport::kUdp, 1337) ? 1 : 0;
   hits += m.matchJa3("E7D705A3286E19EA42F587B344EE6865") ? 1 : 0;
   hits += m.matchJa4("t13d1516h2_8daaf6152771_e5627efa2ab1") ? 1 : 0;
+  const std::string_view esxi = "220 VMware Authentication Daemon Version 1.10: SSL Required";
+  hits += m.matchBanner(std::span<const std::uint8_t>(
+                            reinterpret_cast<const std::uint8_t*>(esxi.data()), esxi.size()),
+                        902)
+              ? 1
+              : 0;
+  hits += m.matchHttpHeader(HttpDirection::kResponse, "SERVER", "PanWeb Server/ -") ? 1 : 0;
+  hits += m.matchHttpPath("/global-protect/prelogin.esp") ? 1 : 0;
+  hits += m.matchCert(CertPart::kSubject,
+                      "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=FortiGate, "
+                      "CN=FGT60F0000000001",
+                      out);
+  hits += m.matchSyslogProduct(SyslogFormat::kCef, "Cyber-Ark", "Vault") ? 1 : 0;
+  const std::array<KeyValue, 3> kv{{{"devid", "FG100E"}, {"logid", "1"}, {"vd", "root"}}};
+  hits += m.matchSyslogFields(kv) ? 1 : 0;
+  hits += m.matchDpi("VMware") ? 1 : 0;
   tCountAllocs = false;
   CHECK(tAllocs == 0);
-  CHECK(hits == 11);
+  CHECK(hits == 11 + 9);
 }
 
 TEST_CASE("Concurrent readers get the same answers as a single reader", "[matcher][threads]") {

@@ -77,4 +77,8 @@ private:
 /// True for the O / organizationName and OU / organizationalUnitName attribute types.
 bool isOrgAttribute(std::string_view type) noexcept;
 
+/// The `cert` attribute type of a DN attribute type: CN / commonName, O / organizationName,
+/// OU / organizationalUnitName (any case, or the dotted OID); nullopt for every other type.
+std::optional<CertAttr> certAttrOf(std::string_view type) noexcept;
+
 } // namespace vw::signatures

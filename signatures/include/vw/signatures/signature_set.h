@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,38 @@ enum class IndicatorKind : std::uint8_t {
   kJa4,           ///< JA4 client fingerprint
   kHttpUserAgent, ///< case-insensitive substring of the HTTP User-Agent
   kPort,          ///< distinctive transport port (weak evidence, reported only)
+  kBanner,        ///< first bytes a server sent before the client spoke, or an SSH version line
+  kHttpHeader,    ///< named HTTP header (response by default), case-insensitive value prefix
+  kHttpPath,      ///< HTTP request path prefix (case-sensitive)
+  kCert,          ///< certificate subject/issuer: one or more CN/O/OU attributes, all present
+  kSyslog,        ///< clear-text syslog: CEF/LEEF device vendor|product, or key=value terms
+  kDpi,           ///< an nDPI protocol name that names a product (VMware, CPHA, FortiClient)
+};
+
+/// Which HTTP head an `http_header` indicator is matched against.
+enum class HttpDirection : std::uint8_t { kResponse, kRequest };
+
+/// Which certificate DN a `cert` indicator applies to (kAny: either). As a matcher argument it
+/// says which DN is being passed.
+enum class CertPart : std::uint8_t { kSubject, kIssuer, kAny };
+
+/// Syslog payload format of a `syslog` indicator.
+enum class SyslogFormat : std::uint8_t { kCef, kLeef, kKv };
+
+/// How a banner or a certificate attribute value matches.
+enum class ValueMatch : std::uint8_t { kExact, kPrefix };
+
+/// Which endpoint of a flow an nDPI protocol says runs the product (`dpi` indicators).
+enum class DpiInstance : std::uint8_t { kInitiator, kResponder, kBoth };
+
+/// Certificate attribute types a `cert` indicator can name. kOrgAny is the `cert_org` alias: the
+/// value may be an O or an OU attribute.
+enum class CertAttr : std::uint8_t { kCn, kO, kOu, kOrgAny };
+
+/// One key/value field of a syslog message (views into the caller's buffer).
+struct KeyValue {
+  std::string_view key;
+  std::string_view value;
 };
 
 /// How a domain indicator matches.
@@ -70,6 +103,10 @@ enum class Role : std::uint8_t {
   kSecureBrowser,     ///< enterprise browser
   kPhoneHome,         ///< product telemetry / CEIP / licensing phone-home
   kCorporateWeb,      ///< vendor web site, support portal, docs (weak: people browse them)
+  kInterceptionCa,    ///< a vendor's TLS-interception CA: an inspection finding, never per host
+  kVirtualization,    ///< hypervisor / virtualization management (ESXi, vCenter, Horizon)
+  kNetworkSecurity,   ///< on-prem firewall / NGFW / gateway appliance and its management
+  kVendorCloud,       ///< the vendor's service cloud when the product cannot be told apart
 };
 
 std::string_view toString(VendorStatus v) noexcept;
@@ -78,6 +115,12 @@ std::string_view toString(IndicatorKind v) noexcept;
 std::string_view toString(DomainMatch v) noexcept;
 std::string_view toString(Transport v) noexcept;
 std::string_view toString(Role v) noexcept;
+std::string_view toString(HttpDirection v) noexcept;
+std::string_view toString(CertPart v) noexcept;
+std::string_view toString(SyslogFormat v) noexcept;
+std::string_view toString(ValueMatch v) noexcept;
+std::string_view toString(DpiInstance v) noexcept;
+std::string_view toString(CertAttr v) noexcept;
 
 std::optional<VendorStatus> parseVendorStatus(std::string_view s) noexcept;
 std::optional<Confidence> parseConfidence(std::string_view s) noexcept;
@@ -85,6 +128,17 @@ std::optional<IndicatorKind> parseIndicatorKind(std::string_view s) noexcept;
 std::optional<DomainMatch> parseDomainMatch(std::string_view s) noexcept;
 std::optional<Transport> parseTransport(std::string_view s) noexcept;
 std::optional<Role> parseRole(std::string_view s) noexcept;
+std::optional<HttpDirection> parseHttpDirection(std::string_view s) noexcept;
+std::optional<CertPart> parseCertPart(std::string_view s) noexcept;
+std::optional<SyslogFormat> parseSyslogFormat(std::string_view s) noexcept;
+std::optional<ValueMatch> parseValueMatch(std::string_view s) noexcept;
+std::optional<DpiInstance> parseDpiInstance(std::string_view s) noexcept;
+
+/// Web presence: the vendor's public web sites (`corporate-web`) and sites merely served
+/// through its CDN (`cdn-edge`). Never product usage on its own.
+constexpr bool isWebPresence(Role r) noexcept {
+  return r == Role::kCorporateWeb || r == Role::kCdnEdge;
+}
 
 /// All valid role names, in declaration order (for documentation and error messages).
 const std::vector<std::string_view>& allRoleNames();
@@ -100,6 +154,18 @@ struct Cidr {
   std::array<std::uint8_t, 16> addr{};
   std::uint8_t prefixLen = 0;
   bool v6 = false;
+};
+
+/// One attribute condition of a `cert` indicator: type and normaliseCertOrg()'d value.
+struct CertRdn {
+  CertAttr type = CertAttr::kO;
+  std::string value;
+};
+
+/// One `key=prefix` term of a syslog `kv` indicator (key exact, value prefix, case-sensitive).
+struct KvTerm {
+  std::string key;
+  std::string prefix;
 };
 
 struct Vendor {
@@ -126,15 +192,36 @@ struct Product {
 
 struct Indicator {
   IndicatorKind kind = IndicatorKind::kDomain;
-  /// Normalised value, the identity used for duplicate detection and display:
-  /// domain: lowercase without trailing dot; cert_org: normaliseCertOrg(); cidr: canonical
-  /// "net/len"; ja3/ja4/http_user_agent: lowercase; port: "tcp/1337".
+  /// Normalised value, the identity used for duplicate detection (with the kind-specific keys
+  /// below) and display: domain: lowercase without trailing dot; cert_org: normaliseCertOrg();
+  /// cidr: canonical "net/len"; ja3/ja4/http_user_agent: lowercase; port: "tcp/1337";
+  /// banner: the bytes with non-printables as \xNN; http_header: "name: value" lowercase;
+  /// http_path: as written; cert: "OU=fortigate, O=fortinet" (values normalised); syslog:
+  /// "cef:cyber-ark|vault", "leef:...", "kv:devid=FG ..."; dpi: the nDPI name as written.
   std::string value;
   std::string raw;                         ///< the value as written in the file
   DomainMatch match = DomainMatch::kExact; ///< domain only
   Cidr cidr;                               ///< cidr only
   std::uint16_t port = 0;                  ///< port only
   Transport transport = Transport::kTcp;   ///< port only
+  // banner
+  std::string bytes;                          ///< decoded banner bytes
+  ValueMatch valueMatch = ValueMatch::kExact; ///< banner (default prefix), cert (default exact)
+  std::vector<std::uint16_t> ports;           ///< banner: server ports it is limited to (sorted)
+  // http_header
+  std::string header; ///< lowercase header name
+  HttpDirection direction = HttpDirection::kResponse;
+  std::string headerValue; ///< lowercase value prefix
+  // cert and cert_org (cert_org = one kOrgAny attribute, exact, any part)
+  CertPart part = CertPart::kAny;
+  std::vector<CertRdn> rdns;
+  // syslog
+  SyslogFormat syslogFormat = SyslogFormat::kCef;
+  std::string deviceVendor;  ///< cef/leef: lowercase, unescaped
+  std::string deviceProduct; ///< cef/leef: lowercase, unescaped; "*" = any product
+  std::vector<KvTerm> kvTerms;
+  // dpi
+  DpiInstance instance = DpiInstance::kBoth;
   Confidence confidence = Confidence::kLow;
   std::string sourceUrl;  ///< http(s) URL where the value was found
   std::string sourceDate; ///< YYYY-MM-DD the source was read/published
