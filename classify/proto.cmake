@@ -5,6 +5,7 @@ add_library(vw_proto
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/dns.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/http.cc
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/tls_client_hello.cc
+  ${CMAKE_CURRENT_LIST_DIR}/src/proto/tls_server.cc
 )
 add_library(vw::proto ALIAS vw_proto)
 target_include_directories(vw_proto PUBLIC ${CMAKE_CURRENT_LIST_DIR}/include)

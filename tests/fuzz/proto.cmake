@@ -2,3 +2,4 @@
 vw_add_fuzzer(dns ${CMAKE_CURRENT_LIST_DIR}/dns_fuzz.cc vw_proto)
 vw_add_fuzzer(tls ${CMAKE_CURRENT_LIST_DIR}/tls_fuzz.cc vw_proto)
 vw_add_fuzzer(http ${CMAKE_CURRENT_LIST_DIR}/http_fuzz.cc vw_proto)
+vw_add_fuzzer(tls_server ${CMAKE_CURRENT_LIST_DIR}/tls_server_fuzz.cc vw_proto)

@@ -6,3 +6,5 @@ vw_add_fuzz_replay(tls ${CMAKE_CURRENT_LIST_DIR}/tls_fuzz.cc ${CMAKE_CURRENT_LIS
                    vw_proto)
 vw_add_fuzz_replay(http ${CMAKE_CURRENT_LIST_DIR}/http_fuzz.cc
                    ${CMAKE_CURRENT_LIST_DIR}/corpus/http vw_proto)
+vw_add_fuzz_replay(tls_server ${CMAKE_CURRENT_LIST_DIR}/tls_server_fuzz.cc
+                   ${CMAKE_CURRENT_LIST_DIR}/corpus/tls_server vw_proto)
