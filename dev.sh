@@ -17,7 +17,7 @@ PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format-14
       libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev
       tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
       dnsmasq dnsutils curl python3 python3-scapy python3-cryptography bind9-utils time
-      chromium bsdutils util-linux)
+      chromium bsdutils util-linux libsqlite3-dev)
 
 deps() {
   local missing=()

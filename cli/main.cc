@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ledger_cmd.h"
 
 int main(int argc, char** argv) {
   using namespace vw::cli;
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   addSignaturesCommand(app, run);
   addReportCommand(app, run);
   addLiveCommand(app, run);
+  addLedgerCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -175,6 +175,293 @@ render();
 })();
 )JS";
 
+constexpr std::size_t kTableRows = 1000; ///< rows per static table; the CSV/JSON have all
+
+const char* const kPalette[] = {"#c82828", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+                                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939",
+                                "#8c6d31", "#843c39", "#7b4173", "#3182bd"};
+
+std::string cell(const std::string& s) {
+  return "<td>" + htmlEscape(s) + "</td>";
+}
+std::string numCell(std::uint64_t n) {
+  return fmt::format("<td class=\"num\">{}</td>", n);
+}
+
+std::string sub(const OJson& o, const char* obj, const char* k) {
+  auto it = o.find(obj);
+  if (it == o.end())
+    return "";
+  if (it->is_string())
+    return std::string(k) == "id" || std::string(k) == "name" ? it->get<std::string>() : "";
+  return it->is_object() ? str(*it, k) : "";
+}
+
+std::string evidenceText(const OJson& o, std::size_t max_items) {
+  std::string s;
+  std::size_t n = 0;
+  if (auto ev = o.find("evidence"); ev != o.end() && ev->is_array())
+    for (const auto& e : *ev) {
+      if (n++ == max_items) {
+        s += fmt::format(" (+{})", ev->size() - max_items);
+        break;
+      }
+      s += (s.empty() ? "" : "; ") + str(e, "field") + "=" + shorten(str(e, "value"), 80);
+    }
+  return s;
+}
+
+std::string moreRows(std::size_t total) {
+  return total > kTableRows
+             ? fmt::format("<p class=\"muted\">{} more row(s) in the CSV/JSON output.</p>",
+                           total - kTableRows)
+             : std::string();
+}
+
+/// The migration chart: hosts in contact per day, one line per vendor x role (instances
+/// dashed), the deadline as a vertical line. Static inline SVG; every label escaped.
+std::string migrationChart(const OJson& mig) {
+  const OJson& series = mig.at("series");
+  std::int64_t d0 = 0, d1 = 0;
+  std::uint64_t ymax = 1;
+  bool any = false;
+  for (const auto& s : series)
+    for (const auto& p : s.at("points")) {
+      std::int64_t t = 0;
+      if (!parseTime(p.at(0).get<std::string>(), t))
+        continue;
+      const std::int64_t d = dayNumber(t);
+      if (!any || d < d0)
+        d0 = d;
+      if (!any || d > d1)
+        d1 = d;
+      any = true;
+      ymax = std::max<std::uint64_t>(ymax, p.at(1).get<std::uint64_t>());
+    }
+  if (!any)
+    return "<p>No contact days to chart.</p>";
+  std::int64_t deadline = 0;
+  const bool has_deadline = mig.contains("deadline") && mig["deadline"].is_string() &&
+                            parseTime(mig["deadline"].get<std::string>(), deadline);
+  if (has_deadline) {
+    d0 = std::min(d0, dayNumber(deadline));
+    d1 = std::max(d1, dayNumber(deadline));
+  }
+  // A round y scale: steps of 1, 2 or 5 x 10^k, about 5 gridlines.
+  std::uint64_t step = 1;
+  for (std::uint64_t mag = 1; step * 5 < ymax; mag *= 10)
+    for (std::uint64_t m : {1u, 2u, 5u})
+      if (step * 5 < ymax)
+        step = m * mag;
+  const std::uint64_t ytop = std::max<std::uint64_t>(step * 5, ymax);
+  const double L = 56, T = 16, W = 820, H = 260, legend = 260;
+  const double span = static_cast<double>(std::max<std::int64_t>(1, d1 - d0));
+  auto X = [&](std::int64_t d) {
+    return d1 == d0 ? L + W / 2 : L + W * static_cast<double>(d - d0) / span;
+  };
+  auto Y = [&](std::uint64_t n) {
+    return T + H - H * static_cast<double>(n) / static_cast<double>(ytop);
+  };
+  std::string o = fmt::format(
+      "<svg id=\"vw-migration-chart\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"hosts in contact per vendor per day\">",
+      L + W + legend,
+      T + H + 40 + (series.size() > 14 ? static_cast<double>(series.size() - 14) * 18 : 0.0));
+  for (std::uint64_t g = 0; g <= ytop; g += step) {
+    o += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" "
+                     "stroke=\"#e6e8ec\"/><text x=\"{:.1f}\" y=\"{:.1f}\" "
+                     "text-anchor=\"end\">{}</text>",
+                     L, L + W, Y(g), Y(g), L - 6, Y(g) + 4, g);
+  }
+  o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
+                   "stroke=\"#9aa1ad\"/>",
+                   L, T, T + H);
+  // x ticks: up to 8 dates.
+  const std::int64_t ticks = std::min<std::int64_t>(7, d1 - d0);
+  for (std::int64_t i = 0; i <= ticks; ++i) {
+    const std::int64_t d = ticks == 0 ? d0 : d0 + (d1 - d0) * i / ticks;
+    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
+                     "stroke=\"#9aa1ad\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" "
+                     "text-anchor=\"middle\">{4}</text>",
+                     X(d), T + H, T + H + 4, T + H + 18, dayString(d));
+  }
+  if (has_deadline) {
+    const double x = X(dayNumber(deadline));
+    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\" "
+                     "stroke=\"#c82828\" stroke-dasharray=\"6 4\" stroke-width=\"2\"/>"
+                     "<text x=\"{3:.1f}\" y=\"{4:.1f}\" fill=\"#c82828\">deadline {5}</text>",
+                     x, T, T + H, x + 4, T + 12, htmlEscape(str(mig, "deadline")));
+  }
+  std::size_t i = 0;
+  for (const auto& s : series) {
+    const char* color = kPalette[i % std::size(kPalette)];
+    const bool server = str(s, "role") == "server";
+    const std::string label =
+        shorten(str(s, "vendor_name"), 26) + (server ? " (instances)" : " (users)");
+    std::string pts;
+    const auto& points = s.at("points");
+    for (const auto& p : points) {
+      std::int64_t t = 0;
+      if (!parseTime(p.at(0).get<std::string>(), t))
+        continue;
+      pts += fmt::format("{:.1f},{:.1f} ", X(dayNumber(t)), Y(p.at(1).get<std::uint64_t>()));
+    }
+    o += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{} points=\"{}\">"
+                     "<title>{}</title></polyline>",
+                     color, server ? " stroke-dasharray=\"5 3\"" : "", pts, htmlEscape(label));
+    if (points.size() <= 62)
+      for (const auto& p : points) {
+        std::int64_t t = 0;
+        if (!parseTime(p.at(0).get<std::string>(), t))
+          continue;
+        o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3\" fill=\"{}\"><title>{}: {} "
+                         "host(s) on {}</title></circle>",
+                         X(dayNumber(t)), Y(p.at(1).get<std::uint64_t>()), color, htmlEscape(label),
+                         p.at(1).get<std::uint64_t>(), htmlEscape(p.at(0).get<std::string>()));
+      }
+    const double ly = T + 8 + static_cast<double>(i) * 18;
+    o += fmt::format("<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" "
+                     "stroke=\"{3}\" stroke-width=\"3\"{4}/><text x=\"{5:.1f}\" "
+                     "y=\"{6:.1f}\">{7}</text>",
+                     L + W + 16, L + W + 40, ly, color, server ? " stroke-dasharray=\"5 3\"" : "",
+                     L + W + 46, ly + 4, htmlEscape(label));
+    ++i;
+  }
+  o += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" transform=\"rotate(-90 {:.1f} {:.1f})\" "
+                   "text-anchor=\"middle\">hosts in contact</text>",
+                   14.0, T + H / 2, 14.0, T + H / 2);
+  o += "</svg>";
+  return o;
+}
+
+std::string migrationSection(const OJson& mig) {
+  std::string o = "<section id=\"migration\"><h2>Migration: hosts still in contact</h2>";
+  o += fmt::format(
+      "<p class=\"muted\">As of {}: <b>still</b> = seen within the last {} day(s); "
+      "<b>stopped</b> = last seen before that (date given); <b>new</b> = first seen since {} "
+      "and still in contact. Days without capture are not drawn.</p>",
+      htmlEscape(str(mig, "as_of")), num(mig, "stale_days"), htmlEscape(str(mig, "since")));
+  o += migrationChart(mig);
+  const bool deadline = mig.contains("deadline") && mig["deadline"].is_string();
+  o += "<h3>Per vendor</h3><table><tr><th>vendor</th><th>role</th><th class=\"num\">still</th>"
+       "<th class=\"num\">stopped</th><th class=\"num\">new</th>";
+  if (deadline)
+    o += "<th class=\"num\">seen after the deadline</th>";
+  o += "</tr>";
+  for (const auto& v : mig.at("vendors")) {
+    o += "<tr>" + cell(str(v, "vendor_name")) +
+         cell(str(v, "role") == "server" ? "instance" : "user") + numCell(num(v, "still")) +
+         numCell(num(v, "stopped")) + numCell(num(v, "new"));
+    if (deadline)
+      o += numCell(num(v, "seen_after_deadline"));
+    o += "</tr>";
+  }
+  o += "</table>";
+  auto table = [&](const OJson& rows, const std::string& title, const char* id) {
+    o += fmt::format("<h3 id=\"{}\">{}</h3>", id, title);
+    if (rows.empty()) {
+      o += "<p>None.</p>";
+      return;
+    }
+    o += "<table><tr><th>host</th><th>role</th><th>vendor</th><th>products</th><th>first "
+         "seen</th><th>last seen</th><th>contact</th><th>stopped on</th></tr>";
+    std::size_t n = 0;
+    for (const auto& h : rows) {
+      if (n++ == kTableRows)
+        break;
+      o += "<tr>" + cell(str(h, "host")) + cell(str(h, "role") == "server" ? "instance" : "user") +
+           cell(str(h, "vendor_name")) + cell(str(h, "products")) + cell(str(h, "first_seen")) +
+           cell(str(h, "last_seen")) + cell(str(h, "contact")) + cell(str(h, "stopped_on")) +
+           "</tr>";
+    }
+    o += "</table>" + moreRows(rows.size());
+  };
+  if (deadline)
+    table(mig.at("after_deadline"),
+          fmt::format("Still in contact after the deadline {} ({} host x vendor)",
+                      htmlEscape(str(mig, "deadline")), mig.at("after_deadline").size()),
+          "vw-after-deadline");
+  table(mig.at("hosts"), "Status per host and vendor", "vw-status");
+  o += "</section>\n";
+  return o;
+}
+
+std::string instancesSection(const OJson& merged) {
+  std::string o = "<section id=\"instances\"><h2>Where it runs: product instances</h2>";
+  auto it = merged.find("instances");
+  if (it == merged.end() || !it->is_array() || it->empty())
+    return o + "<p>No product instance seen.</p></section>\n";
+  o += "<p class=\"muted\">Addresses inside the network that run a vendor's product (server-side "
+       "evidence: certificate, banner, response header, syslog sent by it). Their users are in "
+       "the next section.</p><table><tr><th>address</th><th>vendor</th><th>product</th>"
+       "<th class=\"num\">clients</th><th>clients seen</th><th class=\"num\">flows</th>"
+       "<th>first seen</th><th>last seen</th><th>confidence</th><th>evidence</th></tr>";
+  std::size_t n = 0;
+  for (const auto& x : *it) {
+    if (n++ == kTableRows)
+      break;
+    std::string clients;
+    std::size_t k = 0;
+    if (auto c = x.find("clients"); c != x.end() && c->is_array())
+      for (const auto& a : *c) {
+        if (k++ == 8) {
+          clients += ", ...";
+          break;
+        }
+        clients += (clients.empty() ? "" : ", ") + (a.is_string() ? a.get<std::string>() : "");
+      }
+    o += "<tr>" + cell(str(x, "ip")) + cell(sub(x, "vendor", "name")) +
+         cell(sub(x, "product", "name").empty() ? sub(x, "product", "id")
+                                                : sub(x, "product", "name")) +
+         numCell(num(x, "client_count")) + "<td class=\"ev\">" + htmlEscape(clients) + "</td>" +
+         numCell(num(x, "flows")) + cell(str(x, "first_seen")) + cell(str(x, "last_seen")) +
+         cell(str(x, "confidence")) + "<td class=\"ev\">" + htmlEscape(evidenceText(x, 3)) +
+         "</td></tr>";
+  }
+  o += "</table>" + moreRows(it->size()) + "</section>\n";
+  return o;
+}
+
+std::string webSection(const OJson& merged) {
+  std::string o = "<section id=\"web\"><h2>Web presence (not product usage)</h2>";
+  auto it = merged.find("web");
+  if (it == merged.end() || !it->is_array() || it->empty())
+    return o + "<p>No visit to a vendor's web presence recorded.</p></section>\n";
+  o += "<p class=\"muted\">Visits to a vendor's public web sites or to sites served through its "
+       "CDN: counted, never a vendor alert by default.</p><table><tr><th>host</th>"
+       "<th>vendor</th><th class=\"num\">flows</th><th class=\"num\">uploaded</th>"
+       "<th class=\"num\">downloaded</th><th>first seen</th><th>last seen</th><th>evidence</th>"
+       "</tr>";
+  std::size_t n = 0;
+  for (const auto& x : *it) {
+    if (n++ == kTableRows)
+      break;
+    o += "<tr>" + cell(str(x, "ip")) + cell(sub(x, "vendor", "name")) + numCell(num(x, "flows")) +
+         "<td class=\"num\">" + humanBytes(num(x, "bytes_to_vendor")) + "</td><td class=\"num\">" +
+         humanBytes(num(x, "bytes_from_vendor")) + "</td>" + cell(str(x, "first_seen")) +
+         cell(str(x, "last_seen")) + "<td class=\"ev\">" + htmlEscape(evidenceText(x, 2)) +
+         "</td></tr>";
+  }
+  o += "</table>" + moreRows(it->size()) + "</section>\n";
+  return o;
+}
+
+std::string inspectionSection(const OJson& merged) {
+  auto it = merged.find("inspection");
+  if (it == merged.end() || !it->is_array() || it->empty())
+    return "";
+  std::string o =
+      "<section id=\"inspection\"><h2>TLS inspection by a vendor's appliance</h2>"
+      "<table><tr><th>vendor</th><th>product</th><th>CA</th><th class=\"num\">flows</th>"
+      "<th class=\"num\">hosts</th><th>first seen</th><th>last seen</th></tr>";
+  for (const auto& x : *it)
+    o += "<tr>" + cell(sub(x, "vendor", "name")) + cell(sub(x, "product", "name")) +
+         "<td class=\"ev\">" + htmlEscape(str(x, "ca")) + "</td>" + numCell(num(x, "flows")) +
+         numCell(num(x, "hosts")) + cell(str(x, "first_seen")) + cell(str(x, "last_seen")) +
+         "</tr>";
+  return o + "</table></section>\n";
+}
+
 } // namespace
 
 std::string htmlEscape(const std::string& s) {
@@ -311,8 +598,12 @@ std::string reportHtml(const OJson& merged) {
        "be attributed (e.g. TLS without SNI, no DNS seen) is not evidence of absence.</p>";
   o += "</section>\n";
 
+  if (auto m = merged.find("migration"); m != merged.end() && m->is_object())
+    o += migrationSection(*m);
+  o += instancesSection(merged);
+
   // Bytes uploaded per vendor.
-  o += "<section id=\"vendors\"><h2>Bytes uploaded per vendor</h2>";
+  o += "<section id=\"vendors\"><h2>Who uses it: bytes uploaded per vendor</h2>";
   if (vendors.empty()) {
     o += "<p>No host talked to a listed vendor.</p>";
   } else {
@@ -346,7 +637,7 @@ std::string reportHtml(const OJson& merged) {
   o += "</section>\n";
 
   // Hosts: paged matrix and timeline (drawn by the script).
-  o += "<section id=\"hosts\"><h2>Hosts &times; vendors (bytes uploaded)</h2>"
+  o += "<section id=\"hosts\"><h2>Who uses it: hosts &times; vendors (bytes uploaded)</h2>"
        "<div class=\"controls\"><input id=\"vw-filter\" type=\"search\" placeholder=\"Filter by "
        "host or vendor\" aria-label=\"filter\"><button id=\"vw-prev\">&larr; Prev</button>"
        "<span id=\"vw-page-info\"></span><button id=\"vw-next\">Next &rarr;</button>"
@@ -356,6 +647,9 @@ std::string reportHtml(const OJson& merged) {
        "<h2>First and last contact per host</h2><div id=\"vw-timeline\"></div>"
        "<noscript><p>The host matrix and timeline need JavaScript; the CSV export has the same "
        "data.</p></noscript></section>\n";
+
+  o += webSection(merged);
+  o += inspectionSection(merged);
 
   // Top evidence per vendor.
   o += "<section id=\"evidence\"><h2>Top evidence per vendor</h2>";
