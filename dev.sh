@@ -14,7 +14,7 @@ jobs=${JOBS:-$(nproc)}
 # Build dependencies, and the real peers the tests run (tshark, rsyslog, tcpreplay, ...).
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format-14
       libpcap-dev libndpi-dev libndpi-bin libboost-dev libboost-system-dev libfmt-dev catch2
-      libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev
+      libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev libsodium-dev
       tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
       dnsmasq dnsutils curl python3 python3-scapy python3-cryptography bind9-utils time
       chromium bsdutils util-linux libsqlite3-dev)

@@ -1,5 +1,11 @@
 # vw_classify: flows, facts, attribution, ledger. Defines the DpiEngine seam.
+# libsodium: SipHash-2-4 (crypto_shorthash) for the keyed hash of attacker-keyed tables.
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+
 add_library(vw_classify
+  src/alert_dedup.cc
+  src/facts.cc
+  src/keyed_hash.cc
   src/flow_table.cc
   src/classifier.cc
   src/attribution.cc
@@ -10,4 +16,5 @@ add_library(vw_classify
 )
 add_library(vw::classify ALIAS vw_classify)
 target_include_directories(vw_classify PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
-target_link_libraries(vw_classify PUBLIC vw_packet vw_proto vw_quic vw_signatures PRIVATE vw_options)
+target_link_libraries(vw_classify PUBLIC vw_packet vw_proto vw_quic vw_signatures
+                                   PRIVATE vw_options PkgConfig::SODIUM)

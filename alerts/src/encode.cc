@@ -159,6 +159,8 @@ std::string cefName(const OutEvent& ev) {
     return "Statistics";
   case EventKind::Vendor:
     return "Vendor traffic";
+  case EventKind::Inspection:
+    return "TLS inspection CA";
   }
   return "Event";
 }
@@ -198,6 +200,8 @@ const char* eventKindName(EventKind k) {
     return "http";
   case EventKind::Stats:
     return "stats";
+  case EventKind::Inspection:
+    return "inspection";
   }
   return "event";
 }

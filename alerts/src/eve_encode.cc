@@ -55,7 +55,8 @@ std::string protoText(std::uint8_t p) {
 } // namespace
 
 namespace {
-/// The `vendor` and `product` objects shared by vendor events and flow records.
+/// The `vendor` and `product` objects shared by vendor events, inspection events and flow
+/// records.
 void addVendorProduct(Json& j, const signatures::Vendor& v, const signatures::Product& p) {
   Json vendor;
   vendor["id"] = v.id;
@@ -92,6 +93,8 @@ Json dnsJson(const cl::DnsTxnFact& t) {
     }
     d["answers"] = std::move(arr);
   }
+  if (t.unsolicited)
+    d["unsolicited"] = true;
   return d;
 }
 
@@ -126,34 +129,35 @@ Json EveRecordSink::common(const cl::FlowRecord& r, const char* type) const {
   return j;
 }
 
-Json EveRecordSink::evidenceJson(std::span<const cl::EvidenceItem> ev) const {
+Json EveRecordSink::evidenceJson(std::span<const cl::EvidenceItem> ev) {
   Json arr = Json::array();
   for (const auto& e : ev) {
-    const auto& ind = sigs_->indicators()[e.indicator];
     Json x;
-    x["field"] = e.field;
+    x["field"] = std::string(cl::fieldName(e.field));
     x["value"] = e.value;
-    x["indicator"] = ind.raw;
-    x["source"] = ind.sourceUrl;
+    if (e.indicator != nullptr) {
+      x["indicator"] = e.indicator->raw;
+      x["source"] = e.indicator->sourceUrl;
+    }
     arr.push_back(std::move(x));
   }
   return arr;
 }
 
 void EveRecordSink::addVerdict(Json& j, const cl::FlowRecord& r) const {
-  const cl::FlowEntry& f = *r.flow;
-  if (f.vendor < 0 || sigs_ == nullptr)
+  if (r.verdict == nullptr || !*r.verdict)
     return;
-  const auto& v = sigs_->vendors()[static_cast<std::size_t>(f.vendor)];
-  const auto& p = sigs_->products()[static_cast<std::size_t>(f.product)];
-  addVendorProduct(j, v, p);
-  j["confidence"] = cl::confidenceName(static_cast<cl::Confidence>(f.confidence));
+  const cl::Verdict& v = *r.verdict;
+  addVendorProduct(j, *v.vendor, *v.product);
+  j["confidence"] = cl::confidenceName(v.confidence);
+  if (v.usage == cl::Usage::Web)
+    j["usage"] = cl::usageName(v.usage);
   if (r.facts != nullptr) {
-    std::vector<cl::EvidenceItem> mine;
+    Json arr = Json::array();
     for (const auto& e : r.facts->evidence)
-      if (sigs_->indicators()[e.indicator].vendor == static_cast<std::uint32_t>(f.vendor))
-        mine.push_back(e);
-    j["evidence"] = evidenceJson(mine);
+      if (!e.instance && e.indicator != nullptr && e.indicator->vendor == v.vendor_index)
+        arr.push_back(evidenceJson(std::span<const cl::EvidenceItem>(&e, 1))[0]);
+    j["evidence"] = std::move(arr);
   }
 }
 
@@ -236,16 +240,20 @@ void EveRecordSink::flowEnded(const cl::FlowRecord& r) {
 }
 
 void EveRecordSink::vendorAlert(const cl::VendorAlert& a) {
-  const auto& v = sigs_->vendors()[a.vendor];
-  const auto& p = sigs_->products()[a.product];
+  const auto& v = *a.vendor;
+  const auto& p = *a.product;
   Json j = common(a.flow, "vendor");
-  j["host"] = a.flow.host.toString();
+  j["host"] = a.host.toString();
+  j["host_role"] = cl::hostRoleName(a.role);
+  j["usage"] = cl::usageName(a.usage);
   addVendorProduct(j, v, p);
   j["confidence"] = cl::confidenceName(a.confidence);
   j["evidence"] = evidenceJson(a.evidence);
 
   AlertFields af;
-  af.host = a.flow.host.toString();
+  af.host = a.host.toString();
+  af.host_role = cl::hostRoleName(a.role);
+  af.usage = cl::usageName(a.usage);
   af.src_ip = a.flow.src_ip.toString();
   af.dest_ip = a.flow.dest_ip.toString();
   af.src_port = a.flow.src_port;
@@ -261,21 +269,46 @@ void EveRecordSink::vendorAlert(const cl::VendorAlert& a) {
   af.confidence = cl::confidenceName(a.confidence);
   af.flow_id = a.flow.flow->id;
   for (const auto& e : a.evidence) {
-    if (af.dest_name.empty() && e.field != "ip" && e.field != "port" && e.field != "ja3" &&
-        e.field != "ja4" && e.field != "tls.subject" && e.field != "tls.issuer" &&
-        e.field != "http.user_agent" && e.field != "dns.answer")
+    // The best name of the vendor side: a domain the client used or resolved.
+    const bool name = e.field == cl::Field::TlsSni || e.field == cl::Field::QuicSni ||
+                      e.field == cl::Field::HttpHost || e.field == cl::Field::DnsQuery ||
+                      e.field == cl::Field::DnsCname || e.field == cl::Field::DnsCache ||
+                      e.field == cl::Field::TlsSan;
+    if (af.dest_name.empty() && name)
       af.dest_name = e.value;
   }
   if (!a.evidence.empty()) {
-    af.evidence_field = a.evidence.front().field;
+    af.evidence_field = std::string(cl::fieldName(a.evidence.front().field));
     af.evidence_value = a.evidence.front().value;
-    af.evidence_indicator = sigs_->indicators()[a.evidence.front().indicator].raw;
+    if (a.evidence.front().indicator != nullptr)
+      af.evidence_indicator = a.evidence.front().indicator->raw;
   }
   OutEvent ev;
   ev.kind = EventKind::Vendor;
   ev.ts_us = a.flow.ts;
   ev.json = dumpLine(j);
   ev.alert = std::move(af);
+  write(ev);
+}
+
+void EveRecordSink::inspectionFound(const cl::InspectionRecord& r) {
+  Json j = common(r.flow, "inspection");
+  Json x;
+  Json tmp;
+  addVendorProduct(tmp, *r.vendor, *r.product);
+  x["vendor"] = std::move(tmp["vendor"]);
+  x["product"] = std::move(tmp["product"]);
+  x["ca"] = std::string(r.ca);
+  x["host"] = r.host.toString();
+  if (r.indicator != nullptr) {
+    x["indicator"] = r.indicator->raw;
+    x["source"] = r.indicator->sourceUrl;
+  }
+  j["inspection"] = std::move(x);
+  OutEvent ev;
+  ev.kind = EventKind::Inspection;
+  ev.ts_us = r.flow.ts;
+  ev.json = dumpLine(j);
   write(ev);
 }
 

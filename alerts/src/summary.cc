@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <map>
 
 #include <fmt/format.h>
@@ -46,6 +48,47 @@ std::vector<Row> sortedRows(const cl::Ledger& ledger) {
 
 } // namespace
 
+namespace {
+
+Json evidenceArray(const auto& evidence) {
+  Json ev = Json::array();
+  for (const auto& le : evidence) {
+    Json y;
+    y["field"] = le.field;
+    y["value"] = le.value;
+    y["indicator"] = le.indicator;
+    y["source"] = le.source;
+    ev.push_back(std::move(y));
+  }
+  return ev;
+}
+
+Json vendorRef(const signatures::SignatureSet& sigs, const std::string& id, bool with_status) {
+  const auto* v = sigs.findVendor(id);
+  Json x;
+  x["id"] = id;
+  x["name"] = v != nullptr ? v->name : id;
+  if (with_status)
+    x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
+  return x;
+}
+
+Json productRef(const signatures::SignatureSet& sigs, const std::string& vendor_id,
+                const std::string& id) {
+  Json x;
+  x["id"] = id;
+  const signatures::Product* prod = nullptr;
+  if (const auto* v = sigs.findVendor(vendor_id))
+    for (auto pi : v->products)
+      if (sigs.products()[pi].id == id)
+        prod = &sigs.products()[pi];
+  x["name"] = prod != nullptr ? prod->name : id;
+  x["role"] = prod != nullptr ? std::string(signatures::toString(prod->role)) : "unknown";
+  return x;
+}
+
+} // namespace
+
 Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
                  const SummaryMeta& meta) {
   Json doc;
@@ -58,6 +101,15 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
     tool["first_packet"] = isoTime(meta.first_packet_us);
     tool["last_packet"] = isoTime(meta.last_packet_us);
   }
+  const cl::LedgerEvictions& evx = ledger.evictions();
+  Json evictions;
+  evictions["hosts"] = evx.hosts;
+  evictions["instances"] = evx.instances;
+  evictions["web"] = evx.web;
+  evictions["inspection"] = evx.inspection;
+  evictions["dedup"] = evx.dedup;
+  evictions["journal_dropped"] = evx.journal_dropped;
+  tool["evictions"] = std::move(evictions);
   doc["vendorwatch"] = std::move(tool);
 
   Json hosts = Json::array();
@@ -86,16 +138,27 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
       x["first_seen"] = isoTime(e.first_seen);
       x["last_seen"] = isoTime(e.last_seen);
       x["confidence"] = cl::confidenceName(e.confidence);
-      Json ev = Json::array();
-      for (const auto& le : e.evidence) {
-        Json y;
-        y["field"] = le.field;
-        y["value"] = le.value;
-        y["indicator"] = le.indicator;
-        y["source"] = le.source;
-        ev.push_back(std::move(y));
+      x["evidence"] = evidenceArray(e.evidence);
+      x["role"] = cl::hostRoleName(e.role);
+      if (e.best.confidence != cl::Confidence::None) {
+        Json b;
+        b["product"] = e.best.product;
+        b["confidence"] = cl::confidenceName(e.best.confidence);
+        b["evidence"] = evidenceArray(e.best.evidence);
+        x["best"] = std::move(b);
       }
-      x["evidence"] = std::move(ev);
+      Json bp = Json::object();
+      for (const auto& [pid, c] : e.by_product) {
+        Json y;
+        y["flows"] = c.flows;
+        y["dns_lookups"] = c.dns_lookups;
+        y["bytes_to_vendor"] = c.bytes_to_vendor;
+        y["bytes_from_vendor"] = c.bytes_from_vendor;
+        y["first_seen"] = isoTime(c.first_seen);
+        y["last_seen"] = isoTime(c.last_seen);
+        bp[pid] = std::move(y);
+      }
+      x["by_product"] = std::move(bp);
       vendors.push_back(std::move(x));
       auto& t = totals[e.vendor_id];
       ++t.hosts;
@@ -108,6 +171,60 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
     hosts.push_back(std::move(h));
   }
   doc["hosts"] = std::move(hosts);
+
+  Json instances = Json::array();
+  for (const auto& [k, e] : ledger.instances()) {
+    Json x;
+    x["ip"] = std::get<0>(k).toString();
+    x["vendor"] = vendorRef(sigs, e.vendor_id, true);
+    x["product"] = productRef(sigs, e.vendor_id, e.product_id);
+    x["flows"] = e.flows;
+    x["first_seen"] = isoTime(e.first_seen);
+    x["last_seen"] = isoTime(e.last_seen);
+    x["confidence"] = cl::confidenceName(e.confidence);
+    x["evidence"] = evidenceArray(e.evidence);
+    Json clients = Json::array();
+    std::size_t n = 0;
+    for (const auto& c : e.clients) {
+      if (n++ == cl::InstanceEntry::kListedClients)
+        break;
+      clients.push_back(c.toString());
+    }
+    x["clients"] = std::move(clients);
+    x["client_count"] = e.clientCount();
+    instances.push_back(std::move(x));
+  }
+  doc["instances"] = std::move(instances);
+
+  Json web = Json::array();
+  for (const auto& [k, e] : ledger.web()) {
+    Json x;
+    x["ip"] = k.first.toString();
+    x["vendor"] = vendorRef(sigs, e.vendor_id, false);
+    x["flows"] = e.flows;
+    x["dns_lookups"] = e.dns_lookups;
+    x["bytes_to_vendor"] = e.bytes_to_vendor;
+    x["bytes_from_vendor"] = e.bytes_from_vendor;
+    x["first_seen"] = isoTime(e.first_seen);
+    x["last_seen"] = isoTime(e.last_seen);
+    x["evidence"] = evidenceArray(e.evidence);
+    web.push_back(std::move(x));
+  }
+  doc["web"] = std::move(web);
+
+  Json insp = Json::array();
+  for (const auto& [k, e] : ledger.inspection()) {
+    Json x;
+    x["vendor"] = vendorRef(sigs, std::get<0>(k), true);
+    x["product"] = productRef(sigs, std::get<0>(k), std::get<1>(k));
+    x["ca"] = std::get<2>(k);
+    x["flows"] = e.flows;
+    x["hosts"] = e.hostCount();
+    x["first_seen"] = isoTime(e.first_seen);
+    x["last_seen"] = isoTime(e.last_seen);
+    insp.push_back(std::move(x));
+  }
+  doc["inspection"] = std::move(insp);
 
   Json vt = Json::array();
   for (const auto& [id, t] : totals) {
@@ -137,8 +254,337 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
                                                   : static_cast<double>(c.tls_flows_without_sni) /
                                                         static_cast<double>(c.tls_flows);
   cov["dns_cache_attributions"] = c.dns_cache_attributions;
+  cov["dns_unsolicited"] = c.dns_unsolicited;
   doc["coverage"] = std::move(cov);
   return doc;
+}
+
+namespace {
+
+/// Reading helpers of ledgerFromSummary: every type error names the path.
+struct Reader {
+  std::string& err;
+  bool fail(const std::string& where, const std::string& what) {
+    err = where + ": " + what;
+    return false;
+  }
+  bool str(const Json& o, const char* key, std::string& out, const std::string& where,
+           bool required = true) {
+    auto it = o.find(key);
+    if (it == o.end())
+      return required ? fail(where, std::string("missing \"") + key + "\"") : true;
+    if (!it->is_string())
+      return fail(where, std::string("\"") + key + "\" is not a string");
+    out = it->get<std::string>();
+    return true;
+  }
+  bool u64(const Json& o, const char* key, std::uint64_t& out, const std::string& where) {
+    auto it = o.find(key);
+    if (it == o.end())
+      return true; // counters default to 0
+    if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<std::int64_t>() >= 0))
+      return fail(where, std::string("\"") + key + "\" is not a non-negative integer");
+    out = it->get<std::uint64_t>();
+    return true;
+  }
+  bool time(const Json& o, const char* key, TimeUs& out, const std::string& where) {
+    std::string s;
+    if (!str(o, key, s, where, false))
+      return false;
+    if (s.empty())
+      return true;
+    if (!parseIsoTime(s, out))
+      return fail(where, std::string("\"") + key + "\" is not an ISO 8601 time");
+    return true;
+  }
+  bool confidence(const Json& o, const char* key, cl::Confidence& out, const std::string& where) {
+    std::string s;
+    if (!str(o, key, s, where, false))
+      return false;
+    if (s.empty() || s == "none")
+      out = cl::Confidence::None;
+    else if (s == "low")
+      out = cl::Confidence::Low;
+    else if (s == "medium")
+      out = cl::Confidence::Medium;
+    else if (s == "high")
+      out = cl::Confidence::High;
+    else
+      return fail(where, "unknown confidence \"" + s + "\"");
+    return true;
+  }
+  bool ip(const Json& o, const char* key, vw::IpAddr& out, const std::string& where) {
+    std::string s;
+    if (!str(o, key, s, where))
+      return false;
+    if (!vw::IpAddr::parse(s, out))
+      return fail(where, "\"" + s + "\" is not an IP address");
+    return true;
+  }
+  template <typename Set>
+  bool evidence(const Json& o, const char* key, Set& out, const std::string& where) {
+    auto it = o.find(key);
+    if (it == o.end())
+      return true;
+    if (!it->is_array())
+      return fail(where, std::string("\"") + key + "\" is not an array");
+    for (const auto& x : *it) {
+      if (!x.is_object())
+        return fail(where, "evidence item is not an object");
+      cl::LedgerEvidence e;
+      if (!str(x, "field", e.field, where + ".evidence") ||
+          !str(x, "value", e.value, where + ".evidence", false) ||
+          !str(x, "indicator", e.indicator, where + ".evidence", false) ||
+          !str(x, "source", e.source, where + ".evidence", false))
+        return false;
+      if constexpr (requires { out.insert(e); })
+        out.insert(std::move(e));
+      else
+        out.push_back(std::move(e));
+    }
+    return true;
+  }
+  bool idOf(const Json& o, const char* key, std::string& out, const std::string& where) {
+    auto it = o.find(key);
+    if (it == o.end())
+      return fail(where, std::string("missing \"") + key + "\"");
+    if (it->is_string()) {
+      out = it->get<std::string>();
+      return true;
+    }
+    if (!it->is_object())
+      return fail(where, std::string("\"") + key + "\" is not an object");
+    return str(*it, "id", out, where + "." + key);
+  }
+};
+
+} // namespace
+
+bool parseIsoTime(std::string_view s, std::int64_t& out_us) {
+  // YYYY-MM-DDTHH:MM:SS[.ffffff]Z
+  int Y, M, D, h, m, sec;
+  if (s.size() < 20 || s.back() != 'Z')
+    return false;
+  if (std::sscanf(std::string(s.substr(0, 19)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &Y, &M, &D, &h,
+                  &m, &sec) != 6)
+    return false;
+  std::int64_t frac = 0;
+  if (s.size() > 20) {
+    if (s[19] != '.')
+      return false;
+    const auto digits = s.substr(20, s.size() - 21);
+    if (digits.empty() || digits.size() > 6)
+      return false;
+    for (char c : digits) {
+      if (c < '0' || c > '9')
+        return false;
+      frac = frac * 10 + (c - '0');
+    }
+    for (std::size_t i = digits.size(); i < 6; ++i)
+      frac *= 10;
+  }
+  std::tm tm{};
+  tm.tm_year = Y - 1900;
+  tm.tm_mon = M - 1;
+  tm.tm_mday = D;
+  tm.tm_hour = h;
+  tm.tm_min = m;
+  tm.tm_sec = sec;
+  const std::time_t t = timegm(&tm);
+  out_us = static_cast<std::int64_t>(t) * 1'000'000 + frac;
+  return true;
+}
+
+bool ledgerFromSummary(const Json& doc, cl::Ledger& out, std::string& err) {
+  Reader r{err};
+  if (!doc.is_object() || !doc.contains("hosts") || !doc["hosts"].is_array())
+    return r.fail("summary",
+                  "not a vendorwatch summary (expected an object with a \"hosts\" array)");
+  if (auto t = doc.find("vendorwatch"); t != doc.end() && t->is_object())
+    if (auto ev = t->find("evictions"); ev != t->end()) {
+      if (!ev->is_object())
+        return r.fail("vendorwatch.evictions", "not an object");
+      cl::LedgerEvictions& x = out.evictions();
+      if (!r.u64(*ev, "hosts", x.hosts, "vendorwatch.evictions") ||
+          !r.u64(*ev, "instances", x.instances, "vendorwatch.evictions") ||
+          !r.u64(*ev, "web", x.web, "vendorwatch.evictions") ||
+          !r.u64(*ev, "inspection", x.inspection, "vendorwatch.evictions") ||
+          !r.u64(*ev, "dedup", x.dedup, "vendorwatch.evictions") ||
+          !r.u64(*ev, "journal_dropped", x.journal_dropped, "vendorwatch.evictions"))
+        return false;
+    }
+  std::size_t hi = 0;
+  for (const auto& h : doc["hosts"]) {
+    const std::string hw = "hosts[" + std::to_string(hi++) + "]";
+    if (!h.is_object())
+      return r.fail(hw, "not an object");
+    vw::IpAddr ip;
+    if (!r.ip(h, "ip", ip, hw))
+      return false;
+    auto vs = h.find("vendors");
+    if (vs == h.end() || !vs->is_array())
+      return r.fail(hw, "\"vendors\" is not an array");
+    std::size_t vi = 0;
+    for (const auto& v : *vs) {
+      const std::string vw = hw + ".vendors[" + std::to_string(vi++) + "]";
+      if (!v.is_object())
+        return r.fail(vw, "not an object");
+      cl::LedgerEntry e;
+      if (!r.str(v, "id", e.vendor_id, vw))
+        return false;
+      std::string role;
+      if (!r.str(v, "role", role, vw, false))
+        return false;
+      if (role == "server")
+        e.role = cl::HostRole::Server;
+      else if (!role.empty() && role != "client")
+        return r.fail(vw, "unknown role \"" + role + "\"");
+      if (auto ps = v.find("products"); ps != v.end()) {
+        if (!ps->is_array())
+          return r.fail(vw, "\"products\" is not an array");
+        for (const auto& p : *ps) {
+          if (!p.is_string())
+            return r.fail(vw, "product is not a string");
+          e.products.insert(p.get<std::string>());
+        }
+      }
+      if (!r.u64(v, "flows", e.flows, vw) || !r.u64(v, "dns_lookups", e.dns_lookups, vw) ||
+          !r.u64(v, "bytes_to_vendor", e.bytes_to_vendor, vw) ||
+          !r.u64(v, "bytes_from_vendor", e.bytes_from_vendor, vw) ||
+          !r.time(v, "first_seen", e.first_seen, vw) || !r.time(v, "last_seen", e.last_seen, vw) ||
+          !r.confidence(v, "confidence", e.confidence, vw) ||
+          !r.evidence(v, "evidence", e.evidence, vw))
+        return false;
+      if (auto b = v.find("best"); b != v.end()) {
+        if (!b->is_object())
+          return r.fail(vw, "\"best\" is not an object");
+        if (!r.str(*b, "product", e.best.product, vw + ".best") ||
+            !r.confidence(*b, "confidence", e.best.confidence, vw + ".best") ||
+            !r.evidence(*b, "evidence", e.best.evidence, vw + ".best"))
+          return false;
+      }
+      if (auto bp = v.find("by_product"); bp != v.end()) {
+        if (!bp->is_object())
+          return r.fail(vw, "\"by_product\" is not an object");
+        for (const auto& [pid, c] : bp->items()) {
+          const std::string pw = vw + ".by_product." + pid;
+          if (!c.is_object())
+            return r.fail(pw, "not an object");
+          cl::ProductCounters pc;
+          if (!r.u64(c, "flows", pc.flows, pw) || !r.u64(c, "dns_lookups", pc.dns_lookups, pw) ||
+              !r.u64(c, "bytes_to_vendor", pc.bytes_to_vendor, pw) ||
+              !r.u64(c, "bytes_from_vendor", pc.bytes_from_vendor, pw) ||
+              !r.time(c, "first_seen", pc.first_seen, pw) ||
+              !r.time(c, "last_seen", pc.last_seen, pw))
+            return false;
+          e.by_product[pid] = pc;
+        }
+      }
+      auto [it, fresh] = out.mutableEntries().try_emplace(cl::Ledger::Key{ip, e.vendor_id});
+      if (fresh)
+        it->second = std::move(e);
+      else
+        it->second.merge(e);
+    }
+  }
+  if (auto is = doc.find("instances"); is != doc.end()) {
+    if (!is->is_array())
+      return r.fail("instances", "not an array");
+    std::size_t i = 0;
+    for (const auto& x : *is) {
+      const std::string w = "instances[" + std::to_string(i++) + "]";
+      if (!x.is_object())
+        return r.fail(w, "not an object");
+      vw::IpAddr ip;
+      cl::InstanceEntry e;
+      std::uint64_t count = 0;
+      if (!r.ip(x, "ip", ip, w) || !r.idOf(x, "vendor", e.vendor_id, w) ||
+          !r.idOf(x, "product", e.product_id, w) || !r.u64(x, "flows", e.flows, w) ||
+          !r.time(x, "first_seen", e.first_seen, w) || !r.time(x, "last_seen", e.last_seen, w) ||
+          !r.confidence(x, "confidence", e.confidence, w) ||
+          !r.evidence(x, "evidence", e.evidence, w) || !r.u64(x, "client_count", count, w))
+        return false;
+      if (auto cs = x.find("clients"); cs != x.end()) {
+        if (!cs->is_array())
+          return r.fail(w, "\"clients\" is not an array");
+        for (const auto& c : *cs) {
+          vw::IpAddr a;
+          if (!c.is_string() || !vw::IpAddr::parse(c.get<std::string>(), a))
+            return r.fail(w, "client is not an IP address");
+          e.addClient(a);
+        }
+      }
+      e.client_count_floor = count;
+      auto [it, fresh] = out.mutableInstances().try_emplace(
+          cl::Ledger::InstanceKey{ip, e.vendor_id, e.product_id});
+      if (fresh)
+        it->second = std::move(e);
+      else
+        it->second.merge(e);
+    }
+  }
+  if (auto ws = doc.find("web"); ws != doc.end()) {
+    if (!ws->is_array())
+      return r.fail("web", "not an array");
+    std::size_t i = 0;
+    for (const auto& x : *ws) {
+      const std::string w = "web[" + std::to_string(i++) + "]";
+      if (!x.is_object())
+        return r.fail(w, "not an object");
+      vw::IpAddr ip;
+      cl::WebEntry e;
+      if (!r.ip(x, "ip", ip, w) || !r.idOf(x, "vendor", e.vendor_id, w) ||
+          !r.u64(x, "flows", e.flows, w) || !r.u64(x, "dns_lookups", e.dns_lookups, w) ||
+          !r.u64(x, "bytes_to_vendor", e.bytes_to_vendor, w) ||
+          !r.u64(x, "bytes_from_vendor", e.bytes_from_vendor, w) ||
+          !r.time(x, "first_seen", e.first_seen, w) || !r.time(x, "last_seen", e.last_seen, w) ||
+          !r.evidence(x, "evidence", e.evidence, w))
+        return false;
+      auto [it, fresh] = out.mutableWeb().try_emplace(cl::Ledger::Key{ip, e.vendor_id});
+      if (fresh)
+        it->second = std::move(e);
+      else
+        it->second.merge(e);
+    }
+  }
+  if (auto ns = doc.find("inspection"); ns != doc.end()) {
+    if (!ns->is_array())
+      return r.fail("inspection", "not an array");
+    std::size_t i = 0;
+    for (const auto& x : *ns) {
+      const std::string w = "inspection[" + std::to_string(i++) + "]";
+      if (!x.is_object())
+        return r.fail(w, "not an object");
+      std::string vendor, product, ca;
+      cl::InspectionEntry e;
+      if (!r.idOf(x, "vendor", vendor, w) || !r.idOf(x, "product", product, w) ||
+          !r.str(x, "ca", ca, w) || !r.u64(x, "flows", e.flows, w) ||
+          !r.u64(x, "hosts", e.host_count_floor, w) || !r.time(x, "first_seen", e.first_seen, w) ||
+          !r.time(x, "last_seen", e.last_seen, w))
+        return false;
+      auto [it, fresh] =
+          out.mutableInspection().try_emplace(cl::Ledger::InspectionKey{vendor, product, ca});
+      if (fresh)
+        it->second = std::move(e);
+      else
+        it->second.merge(e);
+    }
+  }
+  if (auto c = doc.find("coverage"); c != doc.end()) {
+    if (!c->is_object())
+      return r.fail("coverage", "not an object");
+    cl::Coverage& cv = out.coverage();
+    if (!r.u64(*c, "flows", cv.flows, "coverage") ||
+        !r.u64(*c, "flows_attributed", cv.flows_attributed, "coverage") ||
+        !r.u64(*c, "bytes", cv.bytes, "coverage") ||
+        !r.u64(*c, "bytes_attributed", cv.bytes_attributed, "coverage") ||
+        !r.u64(*c, "tls_flows", cv.tls_flows, "coverage") ||
+        !r.u64(*c, "tls_flows_without_sni", cv.tls_flows_without_sni, "coverage") ||
+        !r.u64(*c, "dns_cache_attributions", cv.dns_cache_attributions, "coverage") ||
+        !r.u64(*c, "dns_unsolicited", cv.dns_unsolicited, "coverage"))
+      return false;
+  }
+  return true;
 }
 
 std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& sigs) {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 
 #include <vw/classify/attribution.h>
 
@@ -8,24 +9,6 @@ namespace vw::classify {
 namespace sig = vw::signatures;
 
 namespace {
-
-/// Fields that name the peer (or carry its certificate): strong on their own.
-bool isNamedField(std::string_view f) {
-  return f == "tls.sni" || f == "quic.sni" || f == "http.host" || f == "dns.query" ||
-         f == "dns.cname" || f == "tls.subject" || f == "tls.issuer" || f == "tls.san";
-}
-
-/// Bit per evidence field, to count distinct fields.
-std::uint32_t fieldBit(std::string_view f) {
-  static constexpr std::array<std::string_view, 15> kFields = {
-      "tls.sni", "quic.sni",  "http.host",  "http.user_agent", "tls.subject", "tls.issuer",
-      "tls.san", "dns.query", "dns.answer", "dns.cname",       "dns.cache",   "ip",
-      "ja3",     "ja4",       "port"};
-  for (std::size_t i = 0; i < kFields.size(); ++i)
-    if (kFields[i] == f)
-      return 1u << i;
-  return 0;
-}
 
 Confidence fromSig(sig::Confidence c) {
   switch (c) {
@@ -39,57 +22,78 @@ Confidence fromSig(sig::Confidence c) {
   return Confidence::Low;
 }
 
+bool isWebRole(sig::Role r) {
+  return r == sig::Role::kCdnEdge || r == sig::Role::kCorporateWeb;
+}
+
 } // namespace
 
-bool Attributor::push(std::string_view field, std::string_view value, const sig::Match& m,
-                      std::vector<EvidenceItem>& ev) const {
+bool inScope(const EvidenceItem& e, VerdictScope scope) {
+  switch (scope) {
+  case VerdictScope::Client:
+    return !e.instance;
+  case VerdictScope::InstanceInitiator:
+    return e.instance && e.sender == 0;
+  case VerdictScope::InstanceResponder:
+    return e.instance && e.sender == 1;
+  }
+  return false;
+}
+
+bool Attributor::addMatch(Field field, std::string_view value, const sig::Match& m,
+                          std::vector<EvidenceItem>& ev, ItemOrigin o) const {
   if (!m)
     return false;
+  const bool server = isServerSide(field);
   for (const auto& e : ev)
-    if (e.field == field && e.value == value)
+    if (e.field == field && e.value == value && (!server || e.sender == o.sender))
       return true;
   if (ev.size() >= kMaxEvidencePerFlow)
     return true;
   EvidenceItem item;
-  item.field = std::string(field);
+  item.field = field;
   item.value = std::string(value);
-  item.indicator = static_cast<std::uint32_t>(m.indicator - m_.set().indicators().data());
+  item.indicator = m.indicator;
+  if (server) {
+    item.sender = o.sender;
+    item.instance = o.instance;
+  }
   ev.push_back(std::move(item));
   return true;
 }
 
-bool Attributor::addName(std::string_view field, std::string_view name,
-                         std::vector<EvidenceItem>& ev) const {
+bool Attributor::addName(Field field, std::string_view name, std::vector<EvidenceItem>& ev,
+                         ItemOrigin o) const {
   if (name.empty())
     return false;
-  return push(field, name, m_.matchDomain(name), ev);
+  return addMatch(field, name, m_.matchDomain(name), ev, o);
 }
 
-bool Attributor::addIp(std::string_view field, const IpAddr& addr,
-                       std::vector<EvidenceItem>& ev) const {
+bool Attributor::addIp(Field field, const IpAddr& addr, std::vector<EvidenceItem>& ev,
+                       ItemOrigin o) const {
   const auto m = m_.matchIp(addr.span());
   if (!m)
     return false;
-  return push(field, addr.toString(), m, ev);
+  return addMatch(field, addr.toString(), m, ev, o);
 }
 
-bool Attributor::addCertDn(std::string_view field, std::string_view dn,
-                           std::vector<EvidenceItem>& ev) const {
+bool Attributor::addCertDn(Field field, std::string_view dn, std::vector<EvidenceItem>& ev,
+                           ItemOrigin o) const {
   if (dn.empty())
     return false;
-  return push(field, dn, m_.matchCertDn(dn), ev);
+  return addMatch(field, dn, m_.matchCertDn(dn), ev, o);
 }
 
 bool Attributor::addJa3(std::string_view ja3, std::vector<EvidenceItem>& ev) const {
-  return !ja3.empty() && push("ja3", ja3, m_.matchJa3(ja3), ev);
+  return !ja3.empty() && addMatch(Field::Ja3, ja3, m_.matchJa3(ja3), ev);
 }
 
 bool Attributor::addJa4(std::string_view ja4, std::vector<EvidenceItem>& ev) const {
-  return !ja4.empty() && push("ja4", ja4, m_.matchJa4(ja4), ev);
+  return !ja4.empty() && addMatch(Field::Ja4, ja4, m_.matchJa4(ja4), ev);
 }
 
 bool Attributor::addUserAgent(std::string_view ua, std::vector<EvidenceItem>& ev) const {
-  return !ua.empty() && push("http.user_agent", ua, m_.matchUserAgent(ua), ev);
+  return !ua.empty() && addMatch(Field::HttpUserAgent, ua, m_.matchUserAgent(ua), ev);
 }
 
 bool Attributor::addPort(std::uint8_t l4proto, std::uint16_t port,
@@ -104,73 +108,125 @@ bool Attributor::addPort(std::uint8_t l4proto, std::uint16_t port,
   const auto m = m_.matchPort(t, port);
   if (!m)
     return false;
-  const std::string value = std::string(l4proto == 6 ? "tcp/" : "udp/") + std::to_string(port);
-  return push("port", value, m, ev);
+  char buf[16] = {'t', 'c', 'p', '/'};
+  if (l4proto == 17) {
+    buf[0] = 'u';
+    buf[1] = 'd';
+  }
+  const auto r = std::to_chars(buf + 4, buf + sizeof buf, port);
+  return addMatch(Field::Port, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)), m, ev);
+}
+
+bool Attributor::isWeb(const EvidenceItem& e) const {
+  return isWebRole(m_.set().productOf(*e.indicator).role);
 }
 
 Confidence Attributor::itemConfidence(const EvidenceItem& e) const {
-  const auto& ind = m_.set().indicators()[e.indicator];
-  const auto& prod = m_.set().products()[ind.product];
+  const auto& ind = *e.indicator;
   Confidence c = fromSig(ind.confidence);
   // A site behind a CDN / reverse proxy, or a person reading the vendor's web site, says
   // little about running the vendor's software.
-  if (prod.role == sig::Role::kCdnEdge || prod.role == sig::Role::kCorporateWeb)
+  if (isWeb(e))
     c = std::min(c, Confidence::Low);
   // Addresses, fingerprints and cached DNS answers are indirect: at most medium alone.
   if (!isNamedField(e.field))
     c = std::min(c, Confidence::Medium);
-  if (e.field == "port")
-    c = Confidence::None; // weak: only counted together with other evidence
+  if (e.field == Field::Port)
+    c = Confidence::None; // only ever listed next to other evidence: it never decides
   return c;
 }
 
-Verdict Attributor::decide(std::span<const EvidenceItem> ev) const {
-  const auto& set = m_.set();
-  const std::size_t nv = set.vendors().size();
-  struct Acc {
-    Confidence best = Confidence::None;
-    std::uint32_t strong_fields = 0; ///< bits of distinct fields with at least medium confidence
-    int items = 0;
-    bool named = false;
-    std::int32_t product = -1;
-    Confidence product_conf = Confidence::None;
-  };
-  std::vector<Acc> acc(nv);
-  for (const auto& e : ev) {
-    const auto& ind = set.indicators()[e.indicator];
-    Acc& a = acc[ind.vendor];
-    const Confidence c = itemConfidence(e);
-    ++a.items;
+namespace {
+/// Per-vendor accumulator of decide(): one for product items, one for web items.
+struct Acc {
+  std::uint32_t vendor = 0;
+  Confidence best = Confidence::None;
+  std::uint32_t strong_fields = 0; ///< bits of distinct fields with at least medium confidence
+  int items = 0;                   ///< items that count (ports do not)
+  bool named = false;
+  const sig::Product* product = nullptr;
+  Confidence product_conf = Confidence::None;
+
+  void add(const EvidenceItem& e, Confidence c, const sig::Product& p) {
     if (c == Confidence::None)
-      continue;
+      return; // ports: listed, never counted, never a tie-break
+    ++items;
     if (c >= Confidence::Medium)
-      a.strong_fields |= fieldBit(e.field);
+      strong_fields |= 1u << static_cast<unsigned>(e.field);
     if (isNamedField(e.field))
-      a.named = true;
-    if (c > a.best)
-      a.best = c;
-    if (a.product < 0 || c > a.product_conf) {
-      a.product = static_cast<std::int32_t>(ind.product);
-      a.product_conf = c;
+      named = true;
+    if (c > best)
+      best = c;
+    if (product == nullptr || c > product_conf) {
+      product = &p;
+      product_conf = c;
     }
+  }
+  Confidence confidence() const {
+    // Two independent strong observations agreeing (e.g. SNI and certificate, or a name and
+    // the vendor's own address block) make it high.
+    return std::popcount(strong_fields) >= 2 ? Confidence::High : best;
+  }
+};
+static_assert(static_cast<unsigned>(Field::Count_) <= 32, "field bits fit in 32 bits");
+} // namespace
+
+Verdict Attributor::decide(std::span<const EvidenceItem> ev, VerdictScope scope) const {
+  const auto& set = m_.set();
+  // At most kMaxEvidencePerFlow items, so at most that many vendors: fixed arrays, no
+  // allocation.
+  std::array<Acc, kMaxEvidencePerFlow> prod{}, web{};
+  std::size_t nv = 0;
+  for (const auto& e : ev) {
+    if (!inScope(e, scope) || e.indicator == nullptr)
+      continue;
+    const std::uint32_t vi = e.indicator->vendor;
+    std::size_t k = 0;
+    while (k < nv && prod[k].vendor != vi)
+      ++k;
+    if (k == nv) {
+      if (nv == prod.size())
+        continue;
+      prod[k].vendor = web[k].vendor = vi;
+      ++nv;
+    }
+    const auto& p = set.productOf(*e.indicator);
+    (isWebRole(p.role) ? web[k] : prod[k]).add(e, itemConfidence(e), p);
   }
   Verdict v;
   int best_items = 0;
-  for (std::size_t i = 0; i < nv; ++i) {
-    Acc& a = acc[i];
+  std::string_view best_id;
+  for (std::size_t k = 0; k < nv; ++k) {
+    // A product item of the vendor always outranks its web items.
+    const bool usage_product = prod[k].best != Confidence::None;
+    const Acc& a = usage_product ? prod[k] : web[k];
     if (a.best == Confidence::None)
       continue;
-    Confidence c = a.best;
-    // Two independent strong observations agreeing (e.g. SNI and certificate, or a name and
-    // the vendor's own address block) make it high.
-    if (std::popcount(a.strong_fields) >= 2)
-      c = Confidence::High;
-    if (c > v.confidence || (c == v.confidence && a.items > best_items)) {
-      v.vendor = static_cast<std::int32_t>(i);
+    const Confidence c = a.confidence();
+    const Usage u = usage_product ? Usage::Product : Usage::Web;
+    const std::string_view id = set.vendors()[a.vendor].id;
+    // Product usage beats web presence; then confidence; then the number of items (ports
+    // excluded); then the vendor id, so that the order of the signature set never matters.
+    bool better;
+    if (!v)
+      better = true;
+    else if (u != v.usage)
+      better = u == Usage::Product;
+    else if (c != v.confidence)
+      better = c > v.confidence;
+    else if (a.items != best_items)
+      better = a.items > best_items;
+    else
+      better = id < best_id;
+    if (better) {
+      v.vendor = &set.vendors()[a.vendor];
+      v.vendor_index = a.vendor;
       v.product = a.product;
       v.confidence = c;
+      v.usage = u;
       v.named = a.named;
       best_items = a.items;
+      best_id = id;
     }
   }
   return v;

@@ -12,20 +12,6 @@
 namespace vw::classify {
 namespace sig = vw::signatures;
 
-const char* confidenceName(Confidence c) {
-  switch (c) {
-  case Confidence::Low:
-    return "low";
-  case Confidence::Medium:
-    return "medium";
-  case Confidence::High:
-    return "high";
-  case Confidence::None:
-    break;
-  }
-  return "none";
-}
-
 bool StreamBuf::append(std::uint32_t seq, std::span<const std::uint8_t> payload, std::size_t cap) {
   if (!started) {
     started = true;
@@ -117,7 +103,7 @@ bool plausibleDns(std::span<const std::uint8_t> payload) {
   return true;
 }
 
-std::string sanName(const std::string& s) {
+std::string_view sanName(std::string_view s) {
   // A wildcard SAN "*.example.com" names the zone example.com for matching purposes.
   if (s.size() > 2 && s[0] == '*' && s[1] == '.')
     return s.substr(2);
@@ -128,29 +114,24 @@ std::string sanName(const std::string& s) {
 
 Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
                        std::shared_ptr<const sig::Matcher> matcher, RecordSink& sink)
-    : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)),
-      attributor_(std::make_unique<Attributor>(*matcher_)), sink_(sink),
-      inspecting_(std::make_unique<InspectList>()), table_(cfg.table),
-      dns_cache_(cfg.dns_cache_entries) {}
+    : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)), sink_(sink),
+      inspecting_(std::make_unique<InspectList>()), table_(cfg.table, cfg.hash_key),
+      dns_cache_(cfg.dns_cache_entries, cfg.dns_min_ttl, cfg.hash_key), ledger_(cfg.ledger_caps),
+      dedup_(cfg.dedup_window, cfg.dedup_max_keys, cfg.hash_key) {}
 
 Classifier::~Classifier() = default;
 
 void Classifier::setMatcher(std::shared_ptr<const sig::Matcher> matcher) {
-  // Evidence indices refer to the old set: keep flows' verdicts but stop adding evidence
-  // from the old matcher. Flows created from now on use the new one.
-  // Existing flows' evidence stays valid as long as the old set lives; we drop it here to
-  // avoid dangling indices.
-  table_.forEachByStart([](FlowEntry& f) {
-    if (f.facts)
-      f.facts->evidence.clear();
-  });
+  // Flows with facts hold their own reference to the set their evidence points into (see
+  // FlowFacts::sigs): nothing to rewrite here, and the old set lives as long as they do.
   matcher_ = std::move(matcher);
-  attributor_ = std::make_unique<Attributor>(*matcher_);
 }
 
 FlowFacts& Classifier::facts(FlowEntry& f) {
-  if (!f.facts)
+  if (!f.facts) {
     f.facts = std::make_unique<FlowFacts>();
+    f.facts->sigs = matcher_;
+  }
   return *f.facts;
 }
 
@@ -205,6 +186,10 @@ FlowRecord Classifier::record(const FlowEntry& f, TimeUs ts) const {
   r.host = hostOf(f);
   r.ts = ts;
   r.facts = f.facts.get();
+  if (f.attributed && f.facts) {
+    r.verdict = &f.facts->verdict;
+    r.set = &f.facts->sigs->set();
+  }
   return r;
 }
 
@@ -213,7 +198,7 @@ void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) 
   if (p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) && (p.tcp_flags & tcpflag::kAck))
     src_initiates = false; // SYN-ACK: the receiver opened the connection
   f.initiator_is_lo = src_initiates ? src_is_lo : !src_is_lo;
-  f.id = (hashFlowKey(f.key) ^ (static_cast<std::uint64_t>(f.first_ts) * 0x9e3779b97f4a7c15ULL)) &
+  f.id = (flowIdHash(f.key) ^ (static_cast<std::uint64_t>(f.first_ts) * 0x9e3779b97f4a7c15ULL)) &
          kIdMask;
   if (f.id == 0)
     f.id = 1;
@@ -231,21 +216,22 @@ void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) 
   const std::uint16_t peer_port = host == init
                                       ? (f.initiator_is_lo ? f.key.hi_port : f.key.lo_port)
                                       : (f.initiator_is_lo ? f.key.lo_port : f.key.hi_port);
+  const Attributor attr(*matcher_);
   std::vector<EvidenceItem> ev;
-  attributor_->addIp("ip", peer, ev);
-  attributor_->addPort(p.l4_proto, peer_port, ev);
+  attr.addIp(Field::Ip, peer, ev);
+  attr.addPort(p.l4_proto, peer_port, ev);
   if (const auto* names = dns_cache_.lookup(host, peer, p.ts)) {
     for (const auto& n : *names)
-      if (attributor_->addName("dns.cache", n, ev))
+      if (attr.addName(Field::DnsCache, n, ev))
         ++stats_.dns_cache_hits;
   }
   if (!ev.empty())
-    facts(f).evidence = std::move(ev);
+    facts(f).evidence = std::move(ev); // the new facts are pinned to the set just used
 }
 
 FlowEntry* Classifier::flowFor(const DecodedPacket& p, bool& src_is_lo) {
   const FlowKey key = makeFlowKey(p, cfg_.use_vlan, src_is_lo);
-  const std::uint64_t h = hashFlowKey(key);
+  const std::uint64_t h = table_.hashOf(key);
   FlowEntry* f = table_.find(key, h);
   if (f != nullptr) {
     const bool new_syn = p.l4_proto == ipproto::kTcp && (p.tcp_flags & tcpflag::kSyn) &&
@@ -408,10 +394,11 @@ void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
     fx.tls->subject = cert.subject;
     fx.tls->issuer = cert.issuer;
     fx.tls->san = cert.san;
-    attributor_->addCertDn("tls.subject", cert.subject, fx.evidence);
-    attributor_->addCertDn("tls.issuer", cert.issuer, fx.evidence);
+    const Attributor attr(*fx.sigs);
+    attr.addCertDn(Field::TlsSubject, cert.subject, fx.evidence);
+    attr.addCertDn(Field::TlsIssuer, cert.issuer, fx.evidence);
     for (const auto& s : cert.san)
-      attributor_->addName("tls.san", sanName(s), fx.evidence);
+      attr.addName(Field::TlsSan, sanName(s), fx.evidence);
   }
   in.dpi.reset();
   in.dpi_done = true;
@@ -570,9 +557,10 @@ void Classifier::tlsClientHello(FlowEntry& f, const DecodedPacket& p) {
     t.ech = info.ech;
     t.version = info.max_version;
   }
-  attributor_->addName("tls.sni", t.sni, fx.evidence);
-  attributor_->addJa3(t.ja3, fx.evidence);
-  attributor_->addJa4(t.ja4, fx.evidence);
+  const Attributor attr(*fx.sigs);
+  attr.addName(Field::TlsSni, t.sni, fx.evidence);
+  attr.addJa3(t.ja3, fx.evidence);
+  attr.addJa4(t.ja4, fx.evidence);
   attribute(f, p.ts, false);
 }
 
@@ -620,11 +608,12 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
     if (h.connect.empty())
       h.connect = connect;
   }
-  attributor_->addName("http.host", info.host.view(), fx.evidence);
+  const Attributor attr(*fx.sigs);
+  attr.addName(Field::HttpHost, info.host.view(), fx.evidence);
   if (is_connect)
-    attributor_->addName("http.host", info.connect_host.view(), fx.evidence);
+    attr.addName(Field::HttpHost, info.connect_host.view(), fx.evidence);
   if (info.has_user_agent)
-    attributor_->addUserAgent(info.user_agent.view(), fx.evidence);
+    attr.addUserAgent(info.user_agent.view(), fx.evidence);
   if (cfg_.log_http) {
     HttpFacts one;
     one.host = info.host.str();
@@ -659,7 +648,7 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
     DnsTxnFact q;
     q.query = m.qname.str();
     q.qtype = m.qtype;
-    attributor_->addName("dns.query", q.query, fx.evidence);
+    Attributor(*fx.sigs).addName(Field::DnsQuery, q.query, fx.evidence);
     if (in.pending.size() >= 64)
       in.pending.erase(in.pending.begin());
     in.pending.push_back(PendingQuery{m.id, m.qtype, q.query, p.ts});
@@ -698,14 +687,15 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
     fx.dns_first = std::make_unique<DnsTxnFact>(txn);
   if (cfg_.log_dns)
     sink_.dnsTransaction(record(f, p.ts), txn);
+  const Attributor attr(*fx.sigs);
   if (!query_seen)
-    attributor_->addName("dns.query", txn.query, fx.evidence);
+    attr.addName(Field::DnsQuery, txn.query, fx.evidence);
   for (std::size_t i = 1; i < chain.size(); ++i)
-    attributor_->addName("dns.cname", chain[i], fx.evidence);
+    attr.addName(Field::DnsCname, chain[i], fx.evidence);
   // Lookup attribution from what only the response shows (CNAMEs, answer addresses, or the
   // question when the query itself was not captured).
   // A query that already matched was counted as a lookup when it was sent.
-  if (query_seen && matcher_->matchDomain(txn.query))
+  if (query_seen && fx.sigs->matchDomain(txn.query))
     return;
   DnsTxnFact resp = txn;
   if (query_seen)
@@ -715,41 +705,43 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
 
 void Classifier::dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn,
                                       TimeUs ts) {
+  FlowFacts& fx = facts(f);
+  const sig::Matcher& m = *fx.sigs;
+  const Attributor attr(m);
   std::vector<EvidenceItem> ev;
-  attributor_->addName("dns.query", txn.query, ev);
+  attr.addName(Field::DnsQuery, txn.query, ev);
   for (const auto& a : txn.answers) {
     if (a.type == dnstype::kCname)
-      attributor_->addName("dns.cname", a.data, ev);
+      attr.addName(Field::DnsCname, a.data, ev);
     else {
       IpAddr addr;
       if (IpAddr::parse(a.data, addr))
-        attributor_->addIp("dns.answer", addr, ev);
+        attr.addIp(Field::DnsAnswer, addr, ev);
     }
   }
   if (ev.empty())
     return;
-  const Verdict v = attributor_->decide(ev);
+  const Verdict v = attr.decide(ev);
   if (!v)
     return;
-  const auto& set = matcher_->set();
-  const auto& vendor = set.vendors()[static_cast<std::size_t>(v.vendor)];
-  const auto& product = set.products()[static_cast<std::size_t>(v.product)];
   const EvidenceItem* first = nullptr;
   for (const auto& e : ev)
-    if (set.indicators()[e.indicator].vendor == static_cast<std::uint32_t>(v.vendor)) {
+    if (e.indicator->vendor == v.vendor_index) {
       first = &e;
       break;
     }
   LedgerEvidence le;
-  if (first != nullptr) {
-    const auto& ind = set.indicators()[first->indicator];
-    le = LedgerEvidence{first->field, first->value, ind.raw, ind.sourceUrl};
+  if (first != nullptr)
+    le = LedgerEvidence{std::string(fieldName(first->field)), first->value, first->indicator->raw,
+                        first->indicator->sourceUrl};
+  ledger_.addDnsLookup(querier, v.vendor->id, v.product->id, v.confidence, ts, le);
+  // The flow's own verdict (for its flow record): the strongest lookup so far.
+  if (!f.attributed || static_cast<std::uint8_t>(v.confidence) >= f.confidence) {
+    fx.verdict = v;
+    f.attributed = true;
+    f.confidence = static_cast<std::uint8_t>(v.confidence);
   }
-  ledger_.addDnsLookup(querier, vendor.id, product.id, v.confidence, ts, le);
-  f.vendor = static_cast<std::int16_t>(v.vendor);
-  f.product = static_cast<std::int16_t>(v.product);
-  f.confidence = std::max(f.confidence, static_cast<std::uint8_t>(v.confidence));
-  emitAlert(f, v, ts, querier, ev);
+  emitAlert(f, m, v, ts, querier, HostRole::Client, ev);
 }
 
 void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
@@ -774,8 +766,9 @@ void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
         fx.quic->alpn = ch->alpn.str();
         fx.quic->ja4 = ch->ja4.str();
       }
-      attributor_->addName("quic.sni", fx.quic->sni, fx.evidence);
-      attributor_->addJa4(fx.quic->ja4, fx.evidence);
+      const Attributor attr(*fx.sigs);
+      attr.addName(Field::QuicSni, fx.quic->sni, fx.evidence);
+      attr.addJa4(fx.quic->ja4, fx.evidence);
     }
   }
   in.quic.reset();
@@ -783,38 +776,33 @@ void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
   attribute(f, p.ts, false);
 }
 
-bool Classifier::dedupAllows(const IpAddr& host, std::uint32_t vendor, TimeUs ts) {
-  if (cfg_.dedup_window <= 0)
-    return true;
-  auto [it, inserted] = last_alert_.try_emplace({host, vendor}, ts);
-  if (inserted)
-    return true;
-  if (ts - it->second >= cfg_.dedup_window) {
-    it->second = ts;
-    return true;
-  }
-  return false;
-}
-
-void Classifier::emitAlert(FlowEntry& f, const Verdict& v, TimeUs ts, const IpAddr& host,
-                           std::span<const EvidenceItem> ev) {
-  const auto& set = matcher_->set();
-  const auto& vendor = set.vendors()[static_cast<std::size_t>(v.vendor)];
-  if (vendor.status == sig::VendorStatus::kAllowed)
+void Classifier::emitAlert(FlowEntry& f, const sig::Matcher& m, const Verdict& v, TimeUs ts,
+                           const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev) {
+  if (v.vendor->status == sig::VendorStatus::kAllowed)
     return;
-  if (!dedupAllows(host, static_cast<std::uint32_t>(v.vendor), ts)) {
+  const std::uint64_t evicted = dedup_.evictions();
+  const bool allowed = dedup_.allow(host, v.vendor->id, role, v.product->id, v.confidence, ts);
+  ledger_.evictions().dedup += dedup_.evictions() - evicted;
+  if (!allowed) {
     ++stats_.alerts_deduplicated;
     return;
   }
   std::vector<EvidenceItem> mine;
   for (const auto& e : ev)
-    if (set.indicators()[e.indicator].vendor == static_cast<std::uint32_t>(v.vendor))
+    if (inScope(e, role == HostRole::Client ? VerdictScope::Client
+                                            : (e.sender == 0 ? VerdictScope::InstanceInitiator
+                                                             : VerdictScope::InstanceResponder)) &&
+        e.indicator->vendor == v.vendor_index)
       mine.push_back(e);
   VendorAlert a;
   a.flow = record(f, ts);
   a.flow.host = host;
-  a.vendor = static_cast<std::uint32_t>(v.vendor);
-  a.product = static_cast<std::uint32_t>(v.product);
+  a.host = host;
+  a.role = role;
+  a.usage = v.usage;
+  a.set = &m.set();
+  a.vendor = v.vendor;
+  a.product = v.product;
   a.confidence = v.confidence;
   a.evidence = mine;
   ++stats_.vendor_alerts;
@@ -827,16 +815,17 @@ void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
   const bool dns_flow = f.facts->dns_transactions > 0 || (f.inspect && !f.inspect->pending.empty());
   if (dns_flow)
     return; // DNS flows are attributed per transaction (dnsLookupAttribution)
-  const Verdict v = attributor_->decide(f.facts->evidence);
+  FlowFacts& fx = *f.facts;
+  const Verdict v = Attributor(*fx.sigs).decide(fx.evidence);
   if (!v)
     return;
-  f.vendor = static_cast<std::int16_t>(v.vendor);
-  f.product = static_cast<std::int16_t>(v.product);
+  fx.verdict = v;
+  f.attributed = true;
   f.confidence = static_cast<std::uint8_t>(v.confidence);
   if (f.alerted || (!v.named && !final))
     return;
   f.alerted = true;
-  emitAlert(f, v, ts, hostOf(f), f.facts->evidence);
+  emitAlert(f, *fx.sigs, v, ts, hostOf(f), HostRole::Client, fx.evidence);
 }
 
 void Classifier::endFlow(FlowEntry& f, EndReason why) {
@@ -866,21 +855,20 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
   ++cov.flows;
   const std::uint64_t total = f.bytes[0] + f.bytes[1];
   cov.bytes += total;
-  if (f.vendor >= 0 && !dns_flow && f.facts) {
-    const auto& set = matcher_->set();
-    const auto vidx = static_cast<std::uint32_t>(f.vendor);
+  if (f.attributed && !dns_flow && f.facts) {
+    const Verdict& v = f.facts->verdict;
     ++stats_.attributed_flows;
     ++cov.flows_attributed;
     cov.bytes_attributed += total;
     std::vector<LedgerEvidence> le;
     bool via_cache = false;
     for (const auto& e : f.facts->evidence) {
-      const auto& ind = set.indicators()[e.indicator];
-      if (ind.vendor != vidx)
+      if (e.instance || e.indicator->vendor != v.vendor_index)
         continue;
-      if (e.field == "dns.cache")
+      if (e.field == Field::DnsCache)
         via_cache = true;
-      le.push_back(LedgerEvidence{e.field, e.value, ind.raw, ind.sourceUrl});
+      le.push_back(LedgerEvidence{std::string(fieldName(e.field)), e.value, e.indicator->raw,
+                                  e.indicator->sourceUrl});
     }
     if (via_cache)
       ++cov.dns_cache_attributions;
@@ -888,9 +876,8 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
     const bool host_is_init = host == initiatorOf(f);
     const std::uint64_t up = host_is_init ? f.bytes[kToServer] : f.bytes[kToClient];
     const std::uint64_t down = host_is_init ? f.bytes[kToClient] : f.bytes[kToServer];
-    ledger_.addFlow(host, set.vendors()[vidx].id,
-                    set.products()[static_cast<std::size_t>(f.product)].id,
-                    static_cast<Confidence>(f.confidence), up, down, f.first_ts, f.last_ts, le);
+    ledger_.addFlow(host, v.vendor->id, v.product->id, v.confidence, up, down, f.first_ts,
+                    f.last_ts, le);
   }
   if (f.dpi_master == 0 && f.dpi_app == 0)
     ++stats_.unknown_flows;

@@ -6,20 +6,16 @@
 namespace vw::classify {
 
 std::size_t DnsCache::KeyHash::operator()(const Key& k) const {
-  std::uint64_t h = mix64(addrWord(k.client, 0) ^ 0x9e3779b97f4a7c15ULL);
-  h = mix64(h ^ addrWord(k.client, 1));
-  h = mix64(h ^ addrWord(k.addr, 0));
-  h = mix64(h ^ addrWord(k.addr, 1));
-  return static_cast<std::size_t>(h);
+  return static_cast<std::size_t>(keyedHash(key, k.client, k.addr, 0));
 }
 
 void DnsCache::filterSet(const Key& k) {
-  const std::size_t h = KeyHash{}(k) >> 8;
+  const std::size_t h = map_.hash_function()(k) >> 8;
   filter_[(h >> 6) & (kFilterWords - 1)] |= std::uint64_t{1} << (h & 63);
 }
 
 bool DnsCache::filterMaybe(const Key& k) const {
-  const std::size_t h = KeyHash{}(k) >> 8;
+  const std::size_t h = map_.hash_function()(k) >> 8;
   return (filter_[(h >> 6) & (kFilterWords - 1)] >> (h & 63)) & 1;
 }
 

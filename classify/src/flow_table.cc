@@ -29,7 +29,7 @@ const char* endReasonName(EndReason r) {
   return "unknown";
 }
 
-FlowTable::FlowTable(const FlowTableConfig& cfg) : cfg_(cfg) {
+FlowTable::FlowTable(const FlowTableConfig& cfg, const HashKey& key) : cfg_(cfg), hkey_(key) {
   if (cfg_.max_flows == 0)
     cfg_.max_flows = 1;
   slots_.reserve(cfg_.max_flows); // address space only; pages are touched as slots are used
@@ -56,6 +56,15 @@ FlowEntry* FlowTable::find(const FlowKey& key, std::uint64_t h) {
   }
 }
 
+std::uint32_t FlowTable::probeLength(const FlowKey& key, std::uint64_t h) const {
+  std::uint32_t n = 1;
+  for (std::uint64_t pos = h & mask_;; pos = (pos + 1) & mask_, ++n) {
+    const std::uint32_t si = index_[pos];
+    if (si == kNil || (hashes_[si] == h && sameFlowKey(slots_[si].key, key)))
+      return n;
+  }
+}
+
 FlowEntry* FlowTable::insert(const FlowKey& key, std::uint64_t h, TimeUs now) {
   std::uint32_t si;
   if (!free_.empty()) {
@@ -73,9 +82,14 @@ FlowEntry* FlowTable::insert(const FlowKey& key, std::uint64_t h, TimeUs now) {
   f.in_use = true;
   hashes_[si] = h;
   std::uint64_t pos = h & mask_;
-  while (index_[pos] != kNil)
+  std::uint32_t probes = 1;
+  while (index_[pos] != kNil) {
     pos = (pos + 1) & mask_;
+    ++probes;
+  }
   index_[pos] = si;
+  if (probes > max_probe_)
+    max_probe_ = probes;
   lruAppend(si);
   ++size_;
   ++stats_.created;

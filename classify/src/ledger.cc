@@ -5,20 +5,111 @@
 
 namespace vw::classify {
 namespace {
+
+constexpr std::size_t kMaxEvidence = LedgerEntry::kMaxEvidence;
+constexpr TimeUs kHourUs = 3'600'000'000;
+
 // Keeps the kMaxEvidence smallest items: the result does not depend on the order in which
 // evidence arrives, so ledgers merged from several workers equal a single worker's.
 void addEvidence(std::set<LedgerEvidence>& set, const LedgerEvidence& e) {
+  if (set.size() >= kMaxEvidence && !(e < *std::prev(set.end())))
+    return; // would be dropped again: no insertion, no allocation
   set.insert(e);
-  if (set.size() > LedgerEntry::kMaxEvidence)
+  if (set.size() > kMaxEvidence)
     set.erase(std::prev(set.end()));
 }
-void widen(LedgerEntry& e, TimeUs first, TimeUs last) {
+
+template <typename T> void widen(T& e, TimeUs first, TimeUs last) {
+  if (first == 0 && last == 0)
+    return;
   if (e.first_seen == 0 || first < e.first_seen)
     e.first_seen = first;
   if (last > e.last_seen)
     e.last_seen = last;
 }
+
+/// Keeps the smallest `cap` addresses; sets `saturated` when one was dropped.
+void addBounded(std::set<IpAddr>& s, const IpAddr& a, std::size_t cap, bool& saturated) {
+  if (s.size() >= cap && !(a < *std::prev(s.end()))) {
+    if (!s.contains(a))
+      saturated = true;
+    return;
+  }
+  s.insert(a);
+  if (s.size() > cap) {
+    s.erase(std::prev(s.end()));
+    saturated = true;
+  }
+}
+
+BestVerdict bestOf(const LedgerAdd& add) {
+  BestVerdict b;
+  b.product = std::string(add.product_id);
+  b.confidence = add.confidence;
+  b.evidence.assign(add.evidence.begin(), add.evidence.end());
+  std::sort(b.evidence.begin(), b.evidence.end());
+  b.evidence.erase(std::unique(b.evidence.begin(), b.evidence.end()), b.evidence.end());
+  if (b.evidence.size() > kMaxEvidence)
+    b.evidence.resize(kMaxEvidence);
+  return b;
+}
+
+/// Evicts the least recently seen entries of `m` (ties: the smaller key) until it holds
+/// `cap - cap/16` entries, once it holds more than `cap`. Batches keep the cost amortised O(1)
+/// per addition. Returns the number evicted.
+template <typename Map> std::uint64_t evictOldest(Map& m, std::size_t cap) {
+  if (m.size() <= cap)
+    return 0;
+  const std::size_t keep = cap - cap / 16;
+  const std::size_t drop = m.size() - keep;
+  std::vector<typename Map::iterator> all;
+  all.reserve(m.size());
+  for (auto it = m.begin(); it != m.end(); ++it)
+    all.push_back(it);
+  auto older = [](const typename Map::iterator& a, const typename Map::iterator& b) {
+    if (a->second.last_seen != b->second.last_seen)
+      return a->second.last_seen < b->second.last_seen;
+    return a->first < b->first;
+  };
+  std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(drop - 1), all.end(),
+                   older);
+  // nth_element leaves the `drop` oldest in the first positions (in any order).
+  for (std::size_t i = 0; i < drop; ++i)
+    m.erase(all[i]);
+  return drop;
+}
+
 } // namespace
+
+const char* journalKindName(JournalKind k) {
+  switch (k) {
+  case JournalKind::Client:
+    return "client";
+  case JournalKind::Server:
+    return "server";
+  case JournalKind::Web:
+    return "web";
+  case JournalKind::Inspection:
+    return "inspection";
+  }
+  return "client";
+}
+
+void ProductCounters::merge(const ProductCounters& o) {
+  flows += o.flows;
+  dns_lookups += o.dns_lookups;
+  bytes_to_vendor += o.bytes_to_vendor;
+  bytes_from_vendor += o.bytes_from_vendor;
+  widen(*this, o.first_seen, o.last_seen);
+}
+
+bool BestVerdict::weakerThan(const BestVerdict& o) const {
+  if (confidence != o.confidence)
+    return confidence < o.confidence;
+  if (product != o.product)
+    return o.product < product; // the smaller id wins a tie
+  return o.evidence < evidence;
+}
 
 void LedgerEntry::merge(const LedgerEntry& o) {
   products.insert(o.products.begin(), o.products.end());
@@ -26,11 +117,50 @@ void LedgerEntry::merge(const LedgerEntry& o) {
   dns_lookups += o.dns_lookups;
   bytes_to_vendor += o.bytes_to_vendor;
   bytes_from_vendor += o.bytes_from_vendor;
-  if (o.first_seen != 0)
-    widen(*this, o.first_seen, o.last_seen);
+  widen(*this, o.first_seen, o.last_seen);
   confidence = std::max(confidence, o.confidence);
   for (const auto& e : o.evidence)
     addEvidence(evidence, e);
+  for (const auto& [id, c] : o.by_product)
+    by_product[id].merge(c);
+  if (best.confidence == Confidence::None || best.weakerThan(o.best))
+    if (o.best.confidence != Confidence::None)
+      best = o.best;
+}
+
+void InstanceEntry::addClient(const IpAddr& c) {
+  addBounded(clients, c, kMaxClients, clients_saturated);
+}
+
+void InstanceEntry::merge(const InstanceEntry& o) {
+  flows += o.flows;
+  widen(*this, o.first_seen, o.last_seen);
+  confidence = std::max(confidence, o.confidence);
+  for (const auto& e : o.evidence)
+    addEvidence(evidence, e);
+  for (const auto& c : o.clients)
+    addClient(c);
+  clients_saturated = clients_saturated || o.clients_saturated;
+  client_count_floor = std::max(client_count_floor, o.client_count_floor);
+}
+
+void WebEntry::merge(const WebEntry& o) {
+  flows += o.flows;
+  dns_lookups += o.dns_lookups;
+  bytes_to_vendor += o.bytes_to_vendor;
+  bytes_from_vendor += o.bytes_from_vendor;
+  widen(*this, o.first_seen, o.last_seen);
+  for (const auto& e : o.evidence)
+    addEvidence(evidence, e);
+}
+
+void InspectionEntry::merge(const InspectionEntry& o) {
+  flows += o.flows;
+  widen(*this, o.first_seen, o.last_seen);
+  for (const auto& h : o.hosts)
+    addBounded(hosts, h, kMaxHosts, hosts_saturated);
+  hosts_saturated = hosts_saturated || o.hosts_saturated;
+  host_count_floor = std::max(host_count_floor, o.host_count_floor);
 }
 
 void Coverage::merge(const Coverage& o) {
@@ -41,44 +171,234 @@ void Coverage::merge(const Coverage& o) {
   tls_flows += o.tls_flows;
   tls_flows_without_sni += o.tls_flows_without_sni;
   dns_cache_attributions += o.dns_cache_attributions;
+  dns_unsolicited += o.dns_unsolicited;
 }
 
-LedgerEntry& Ledger::entry(const IpAddr& host, const std::string& vendor_id) {
-  auto& e = entries_[Key{host, vendor_id}];
-  e.vendor_id = vendor_id;
-  return e;
+void LedgerEvictions::merge(const LedgerEvictions& o) {
+  hosts += o.hosts;
+  instances += o.instances;
+  web += o.web;
+  inspection += o.inspection;
+  dedup += o.dedup;
+  journal_dropped += o.journal_dropped;
+}
+
+void Ledger::journal(JournalKind kind, const IpAddr& addr, std::string_view vendor,
+                     std::string_view product, std::string_view ca, const LedgerAdd& add) {
+  if (!journal_on_)
+    return;
+  const TimeUs ts = add.last != 0 ? add.last : add.first;
+  const TimeUs hour = ts >= 0 ? ts - ts % kHourUs : ts - (kHourUs + ts % kHourUs) % kHourUs;
+  JournalKey k{hour, kind, addr, std::string(vendor), std::string(product), std::string(ca)};
+  auto it = journal_.find(k);
+  if (it == journal_.end()) {
+    if (journal_.size() >= caps_.journal) {
+      ++evictions_.journal_dropped;
+      return;
+    }
+    JournalRow r;
+    r.hour = hour;
+    r.kind = kind;
+    r.address = addr;
+    r.vendor_id = std::get<3>(k);
+    r.product_id = std::get<4>(k);
+    r.ca = std::get<5>(k);
+    it = journal_.emplace(std::move(k), std::move(r)).first;
+  }
+  JournalRow& r = it->second;
+  r.flows += add.flows;
+  r.dns_lookups += add.dns_lookups;
+  r.bytes_to_vendor += add.bytes_to;
+  r.bytes_from_vendor += add.bytes_from;
+  widen(r, add.first, add.last);
+  r.confidence = std::max(r.confidence, add.confidence);
+}
+
+std::vector<JournalRow> Ledger::drainJournal() {
+  std::vector<JournalRow> out;
+  out.reserve(journal_.size());
+  for (auto& [k, r] : journal_)
+    out.push_back(std::move(r));
+  journal_.clear();
+  return out;
+}
+
+void Ledger::addClient(const LedgerAdd& add) {
+  auto it = entries_.find(Key{add.host, std::string(add.vendor_id)});
+  if (it == entries_.end()) {
+    it = entries_.emplace(Key{add.host, std::string(add.vendor_id)}, LedgerEntry{}).first;
+    it->second.vendor_id = std::string(add.vendor_id);
+  }
+  LedgerEntry& e = it->second;
+  e.products.emplace(add.product_id);
+  e.flows += add.flows;
+  e.dns_lookups += add.dns_lookups;
+  e.bytes_to_vendor += add.bytes_to;
+  e.bytes_from_vendor += add.bytes_from;
+  widen(e, add.first, add.last);
+  e.confidence = std::max(e.confidence, add.confidence);
+  for (const auto& x : add.evidence)
+    addEvidence(e.evidence, x);
+  auto pc = e.by_product.find(add.product_id);
+  if (pc == e.by_product.end())
+    pc = e.by_product.emplace(std::string(add.product_id), ProductCounters{}).first;
+  ProductCounters& c = pc->second;
+  c.flows += add.flows;
+  c.dns_lookups += add.dns_lookups;
+  c.bytes_to_vendor += add.bytes_to;
+  c.bytes_from_vendor += add.bytes_from;
+  widen(c, add.first, add.last);
+  if (add.confidence != Confidence::None &&
+      (e.best.confidence == Confidence::None || e.best.confidence <= add.confidence)) {
+    BestVerdict b = bestOf(add);
+    if (e.best.confidence == Confidence::None || e.best.weakerThan(b))
+      e.best = std::move(b);
+  }
+  journal(JournalKind::Client, add.host, add.vendor_id, add.product_id, {}, add);
+  if (entries_.size() > caps_.hosts)
+    evictions_.hosts += evictOldest(entries_, caps_.hosts);
+}
+
+void Ledger::addInstance(const LedgerAdd& add, const IpAddr& client) {
+  InstanceKey k{add.host, std::string(add.vendor_id), std::string(add.product_id)};
+  auto it = instances_.find(k);
+  if (it == instances_.end()) {
+    it = instances_.emplace(std::move(k), InstanceEntry{}).first;
+    it->second.vendor_id = std::string(add.vendor_id);
+    it->second.product_id = std::string(add.product_id);
+  }
+  InstanceEntry& e = it->second;
+  e.flows += add.flows;
+  widen(e, add.first, add.last);
+  e.confidence = std::max(e.confidence, add.confidence);
+  for (const auto& x : add.evidence)
+    addEvidence(e.evidence, x);
+  if (client.family != 0)
+    e.addClient(client);
+  journal(JournalKind::Server, add.host, add.vendor_id, add.product_id, {}, add);
+  if (instances_.size() > caps_.instances)
+    evictions_.instances += evictOldest(instances_, caps_.instances);
+}
+
+void Ledger::addWeb(const LedgerAdd& add) {
+  auto it = web_.find(Key{add.host, std::string(add.vendor_id)});
+  if (it == web_.end()) {
+    it = web_.emplace(Key{add.host, std::string(add.vendor_id)}, WebEntry{}).first;
+    it->second.vendor_id = std::string(add.vendor_id);
+  }
+  WebEntry& e = it->second;
+  e.flows += add.flows;
+  e.dns_lookups += add.dns_lookups;
+  e.bytes_to_vendor += add.bytes_to;
+  e.bytes_from_vendor += add.bytes_from;
+  widen(e, add.first, add.last);
+  for (const auto& x : add.evidence)
+    addEvidence(e.evidence, x);
+  journal(JournalKind::Web, add.host, add.vendor_id, add.product_id, {}, add);
+  if (web_.size() > caps_.web)
+    evictions_.web += evictOldest(web_, caps_.web);
+}
+
+bool Ledger::addInspection(std::string_view vendor_id, std::string_view product_id,
+                           std::string_view ca, const IpAddr& host, TimeUs first, TimeUs last) {
+  InspectionKey k{std::string(vendor_id), std::string(product_id), std::string(ca)};
+  auto [it, fresh] = inspection_.try_emplace(std::move(k));
+  InspectionEntry& e = it->second;
+  ++e.flows;
+  widen(e, first, last);
+  addBounded(e.hosts, host, InspectionEntry::kMaxHosts, e.hosts_saturated);
+  LedgerAdd add;
+  add.host = host;
+  add.flows = 1;
+  add.first = first;
+  add.last = last;
+  journal(JournalKind::Inspection, host, vendor_id, product_id, ca, add);
+  if (inspection_.size() > caps_.inspection)
+    evictions_.inspection += evictOldest(inspection_, caps_.inspection);
+  return fresh;
 }
 
 void Ledger::addFlow(const IpAddr& host, const std::string& vendor_id,
                      const std::string& product_id, Confidence c, std::uint64_t bytes_to,
                      std::uint64_t bytes_from, TimeUs first, TimeUs last,
                      const std::vector<LedgerEvidence>& ev) {
-  auto& e = entry(host, vendor_id);
-  e.products.insert(product_id);
-  ++e.flows;
-  e.bytes_to_vendor += bytes_to;
-  e.bytes_from_vendor += bytes_from;
-  widen(e, first, last);
-  e.confidence = std::max(e.confidence, c);
-  for (const auto& x : ev)
-    addEvidence(e.evidence, x);
+  LedgerAdd a;
+  a.host = host;
+  a.vendor_id = vendor_id;
+  a.product_id = product_id;
+  a.confidence = c;
+  a.flows = 1;
+  a.bytes_to = bytes_to;
+  a.bytes_from = bytes_from;
+  a.first = first;
+  a.last = last;
+  a.evidence = ev;
+  addClient(a);
 }
 
 void Ledger::addDnsLookup(const IpAddr& host, const std::string& vendor_id,
                           const std::string& product_id, Confidence c, TimeUs ts,
                           const LedgerEvidence& ev) {
-  auto& e = entry(host, vendor_id);
-  e.products.insert(product_id);
-  ++e.dns_lookups;
-  widen(e, ts, ts);
-  e.confidence = std::max(e.confidence, c);
-  addEvidence(e.evidence, ev);
+  LedgerAdd a;
+  a.host = host;
+  a.vendor_id = vendor_id;
+  a.product_id = product_id;
+  a.confidence = c;
+  a.dns_lookups = 1;
+  a.first = ts;
+  a.last = ts;
+  a.evidence = std::span<const LedgerEvidence>(&ev, ev.field.empty() ? 0 : 1);
+  addClient(a);
 }
 
 void Ledger::merge(const Ledger& o) {
-  for (const auto& [k, v] : o.entries_)
-    entry(k.first, k.second).merge(v);
+  for (const auto& [k, v] : o.entries_) {
+    auto [it, fresh] = entries_.try_emplace(k);
+    if (fresh)
+      it->second = v;
+    else
+      it->second.merge(v);
+  }
+  for (const auto& [k, v] : o.instances_) {
+    auto [it, fresh] = instances_.try_emplace(k);
+    if (fresh)
+      it->second = v;
+    else
+      it->second.merge(v);
+  }
+  for (const auto& [k, v] : o.web_) {
+    auto [it, fresh] = web_.try_emplace(k);
+    if (fresh)
+      it->second = v;
+    else
+      it->second.merge(v);
+  }
+  for (const auto& [k, v] : o.inspection_) {
+    auto [it, fresh] = inspection_.try_emplace(k);
+    if (fresh)
+      it->second = v;
+    else
+      it->second.merge(v);
+  }
   coverage_.merge(o.coverage_);
+  evictions_.merge(o.evictions_);
+  evictions_.hosts += evictOldest(entries_, caps_.hosts);
+  evictions_.instances += evictOldest(instances_, caps_.instances);
+  evictions_.web += evictOldest(web_, caps_.web);
+  evictions_.inspection += evictOldest(inspection_, caps_.inspection);
+  if (journal_on_)
+    for (const auto& [k, r] : o.journal_) {
+      auto [it, fresh] = journal_.try_emplace(k, r);
+      if (!fresh) {
+        JournalRow& x = it->second;
+        x.flows += r.flows;
+        x.dns_lookups += r.dns_lookups;
+        x.bytes_to_vendor += r.bytes_to_vendor;
+        x.bytes_from_vendor += r.bytes_from_vendor;
+        widen(x, r.first_seen, r.last_seen);
+        x.confidence = std::max(x.confidence, r.confidence);
+      }
+    }
 }
 
 } // namespace vw::classify

@@ -63,17 +63,18 @@ struct Capture final : RecordSink {
     EndReason reason;
     IpAddr src;
     std::uint64_t bytes_toserver, bytes_toclient;
-    std::int16_t vendor;
+    std::string vendor; ///< the verdict's vendor id, "" for none
   };
   std::vector<Ended> ended;
   std::vector<std::pair<IpAddr, std::string>> alerts; // host, first evidence field
   std::vector<std::string> dns;
   void flowEnded(const FlowRecord& r) override {
     ended.push_back({r.flow->id, r.reason, r.src_ip, r.flow->bytes[kToServer],
-                     r.flow->bytes[kToClient], r.flow->vendor});
+                     r.flow->bytes[kToClient], r.verdict ? r.verdict->vendor->id : ""});
   }
   void vendorAlert(const VendorAlert& a) override {
-    alerts.emplace_back(a.flow.host, a.evidence.empty() ? "" : a.evidence.front().field);
+    alerts.emplace_back(a.flow.host,
+                        a.evidence.empty() ? "" : std::string(fieldName(a.evidence.front().field)));
   }
   void dnsTransaction(const FlowRecord&, const DnsTxnFact& t) override { dns.push_back(t.query); }
   void httpRequest(const FlowRecord&, const HttpFacts&) override {}
@@ -209,20 +210,36 @@ TEST_CASE("classifier: at the cap the oldest idle flow is evicted and counted", 
   CHECK(c.table().size() == 2);
 }
 
-TEST_CASE("classifier: flow ids are deterministic across runs", "[classify]") {
-  auto run = [] {
+TEST_CASE("classifier: flow ids and output do not depend on the process's hash key", "[classify]") {
+  // The tables are keyed with a random key per process (issue 13.2); flow ids are a hash of
+  // the flow key and start time only, so offline output stays the same in every run.
+  auto run = [](const HashKey& key) {
     test::FakeDpiEngine eng;
     Capture cap;
-    Classifier c(ClassifierConfig{}, eng, testMatcher(), cap);
-    c.onPacket(pkt("10.0.0.1", 1, "203.0.113.9", 9, 17, 10));
-    c.onPacket(pkt("10.0.0.2", 2, "203.0.113.9", 9, 17, 20));
+    ClassifierConfig cfg;
+    cfg.hash_key = key;
+    Classifier c(cfg, eng, testMatcher(), cap);
+    for (std::uint16_t i = 0; i < 50; ++i)
+      c.onPacket(
+          pkt("10.0.0.1", static_cast<std::uint16_t>(1000 + i), "198.51.100.9", 9, 17, 10 + i));
     c.endAll(EndReason::EndOfInput);
     std::vector<std::uint64_t> ids;
     for (const auto& e : cap.ended)
       ids.push_back(e.id);
-    return ids;
+    return std::make_pair(ids, cap.alerts.size());
   };
-  CHECK(run() == run());
+  const auto a = run(HashKey::fixed(1, 2));
+  const auto b = run(HashKey::fixed(0xdead, 0xbeef));
+  REQUIRE(a.first.size() == 50);
+  CHECK(a == b);
+  // And they are the documented function of key and start time.
+  bool lo = false;
+  DecodedPacket p = pkt("10.0.0.1", 1000, "198.51.100.9", 9, 17, 10);
+  const FlowKey k = makeFlowKey(p, true, lo);
+  const std::uint64_t want =
+      (flowIdHash(k) ^ (static_cast<std::uint64_t>(10) * 0x9e3779b97f4a7c15ULL)) &
+      ((std::uint64_t{1} << 53) - 1);
+  CHECK(a.first.front() == want);
 }
 
 TEST_CASE("classifier: DPI state is freed once the engine is done", "[classify]") {
@@ -264,7 +281,7 @@ TEST_CASE("classifier: a DNS answer attributes a later SNI-less flow through the
   c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.77", 443, 6, 2'000'000, kSyn));
   c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.77", 443, 6, 2'000'010, kAck, junk));
   c.endAll(EndReason::EndOfInput);
-  CHECK(c.ledger().entries().size() == 1);
+  REQUIRE(c.ledger().entries().size() == 1);
   const auto& e = c.ledger().entries().begin()->second;
   CHECK(e.vendor_id == "crowdstrike");
   CHECK(e.dns_lookups == 1);
@@ -286,6 +303,7 @@ TEST_CASE("classifier: an expired DNS answer does not attribute", "[classify]") 
   c.onPacket(pkt("10.0.0.8", 53, "10.0.0.5", 33333, 17, 1'000'000, 0, resp));
   c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.78", 443, 6, 7'000'000, kSyn));
   c.endAll(EndReason::EndOfInput);
+  REQUIRE(c.ledger().entries().size() == 1);
   const auto& e = c.ledger().entries().begin()->second;
   CHECK(e.flows == 0);
   CHECK(e.dns_lookups == 1);
@@ -301,7 +319,7 @@ TEST_CASE("classifier: an address in a vendor block alerts at flow end, not befo
   c.endAll(EndReason::EndOfInput);
   REQUIRE(cap.alerts.size() == 1);
   CHECK(cap.alerts[0].second == "ip");
-  CHECK(cap.ended[0].vendor == 0);
+  CHECK(cap.ended[0].vendor == "crowdstrike");
 }
 
 TEST_CASE("classifier: alerts are deduplicated per host and vendor", "[classify]") {
@@ -317,6 +335,7 @@ TEST_CASE("classifier: alerts are deduplicated per host and vendor", "[classify]
   c.endAll(EndReason::EndOfInput);
   CHECK(cap.alerts.size() == 1);
   CHECK(c.stats().alerts_deduplicated == 2);
+  REQUIRE(c.ledger().entries().size() == 1);
   CHECK(c.ledger().entries().begin()->second.flows == 3);
 }
 
@@ -468,4 +487,50 @@ TEST_CASE("classifier: with an external clock only tick() expires flows", "[clas
   c.tick(30'000'000);
   REQUIRE(cap.ended.size() == 1);
   CHECK(cap.ended[0].reason == EndReason::IdleTimeout);
+}
+
+TEST_CASE("classifier: a stronger verdict within the dedup window is alerted (issue 12.2)",
+          "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  eng.done_after = 1;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.dedup_window = 3'600'000'000;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  // An address-only verdict (medium) first...
+  c.onPacket(pkt("10.0.0.5", 50000, "198.51.100.20", 443, 6, 1'000'000, kSyn));
+  c.endAll(EndReason::EndOfInput);
+  REQUIRE(cap.alerts.size() == 1);
+  // ...then the sensor names itself (high): not swallowed by the earlier event.
+  const std::string get = "GET / HTTP/1.1\r\nHost: ts01-b.cloudsink.net\r\n\r\n";
+  const std::vector<std::uint8_t> payload(get.begin(), get.end());
+  c.onPacket(pkt("10.0.0.5", 50001, "192.0.2.80", 80, 6, 2'000'000, kSyn));
+  c.onPacket(pkt("10.0.0.5", 50001, "192.0.2.80", 80, 6, 2'000'100, kAck, payload));
+  REQUIRE(cap.alerts.size() == 2);
+  CHECK(cap.alerts[1].second == "http.host");
+  // The same again is a duplicate.
+  c.onPacket(pkt("10.0.0.5", 50002, "192.0.2.80", 80, 6, 3'000'000, kSyn));
+  c.onPacket(pkt("10.0.0.5", 50002, "192.0.2.80", 80, 6, 3'000'100, kAck, payload));
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.alerts.size() == 2);
+  CHECK(c.stats().alerts_deduplicated == 1);
+  REQUIRE(c.ledger().entries().size() == 1);
+  CHECK(c.ledger().entries().begin()->second.best.confidence == Confidence::High);
+}
+
+TEST_CASE("classifier: the dedup map is bounded and its evictions are in the ledger",
+          "[classify]") {
+  vw::test::FakeDpiEngine eng;
+  Capture cap;
+  ClassifierConfig cfg;
+  cfg.dedup_max_keys = 16;
+  Classifier c(cfg, eng, testMatcher(), cap);
+  for (int i = 0; i < 200; ++i) {
+    const std::string host = "10.1." + std::to_string(i / 200) + "." + std::to_string(i % 200);
+    c.onPacket(pkt(host.c_str(), 50000, "198.51.100.20", 443, 6, 1000 + i, kSyn));
+  }
+  c.endAll(EndReason::EndOfInput);
+  CHECK(cap.alerts.size() == 200);
+  CHECK(c.ledger().evictions().dedup > 0);
+  CHECK(c.ledger().evictions().dedup <= 200);
 }

@@ -1,7 +1,9 @@
 #pragma once
 /// @file eve.h
-/// EVE-style JSON encoding of classifier records (flow, vendor, dns, http, stats), fanned out
-/// to the configured EventSinks. See docs/events.md for the format.
+/// EVE-style JSON encoding of classifier records (flow, vendor, inspection, dns, http, stats),
+/// fanned out to the configured EventSinks. See docs/events.md for the format. Vendor, product
+/// and indicator values come from the records themselves (which point into the signature set
+/// their verdict was decided with), never from the set this sink was given last.
 
 #include <memory>
 #include <string>
@@ -32,13 +34,16 @@ class EveRecordSink final : public classify::RecordSink {
 public:
   EveRecordSink(EveOptions opt, std::shared_ptr<const signatures::SignatureSet> sigs,
                 std::vector<EventSink*> outs);
-  /// Swaps the signature set used to name vendors (after a reload).
+  /// Records the current signature set (after a reload). Records carry their own set, so this
+  /// only affects nothing but `signatures()`.
   void setSignatures(std::shared_ptr<const signatures::SignatureSet> sigs);
+  const std::shared_ptr<const signatures::SignatureSet>& signatures() const { return sigs_; }
 
   void flowEnded(const classify::FlowRecord& rec) override;
   void vendorAlert(const classify::VendorAlert& alert) override;
   void dnsTransaction(const classify::FlowRecord& rec, const classify::DnsTxnFact& txn) override;
   void httpRequest(const classify::FlowRecord& rec, const classify::HttpFacts& req) override;
+  void inspectionFound(const classify::InspectionRecord& rec) override;
 
   /// Writes an arbitrary event (e.g. stats) to every sink.
   void write(const OutEvent& ev);
@@ -48,12 +53,12 @@ public:
 private:
   nlohmann::ordered_json common(const classify::FlowRecord& rec, const char* type) const;
   void addVerdict(nlohmann::ordered_json& j, const classify::FlowRecord& rec) const;
-  nlohmann::ordered_json evidenceJson(std::span<const classify::EvidenceItem> ev) const;
+  static nlohmann::ordered_json evidenceJson(std::span<const classify::EvidenceItem> ev);
 
   EveOptions opt_;
   std::shared_ptr<const signatures::SignatureSet> sigs_;
   std::vector<EventSink*> outs_;
-  std::uint64_t counts_[5] = {0, 0, 0, 0, 0};
+  std::uint64_t counts_[6] = {0, 0, 0, 0, 0, 0};
 };
 
 /// The DNS object of an event: {query, type, rcode, answers: [{type, data, ttl}]}.

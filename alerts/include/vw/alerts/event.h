@@ -14,9 +14,10 @@
 
 namespace vw::alerts {
 
-enum class EventKind : std::uint8_t { Flow, Vendor, Dns, Http, Stats };
+enum class EventKind : std::uint8_t { Flow, Vendor, Dns, Http, Stats, Inspection };
 
-/// "flow", "vendor", "dns", "http", "stats": the EVE event_type and the syslog MSGID.
+/// "flow", "vendor", "dns", "http", "stats", "inspection": the EVE event_type and the syslog
+/// MSGID.
 const char* eventKindName(EventKind k);
 
 /// The structured fields of a vendor alert, used by syslog SD-ELEMENTs and CEF extensions.
@@ -29,6 +30,8 @@ struct AlertFields {
   std::string vendor_id, vendor_name, vendor_country,
       vendor_status; ///< status: banned|watch|allowed
   std::string product_id, product_name, role;
+  std::string host_role;      ///< client | server (the host uses the product / runs it)
+  std::string usage;          ///< product | web
   std::string confidence;     ///< high | medium | low
   std::string evidence_field; ///< first evidence: field, value and indicator
   std::string evidence_value;

@@ -21,10 +21,21 @@ struct SummaryMeta {
   std::uint64_t packets = 0;
 };
 
-/// The summary document: {vendorwatch, hosts: [...], vendors: [...], coverage: {...}}.
-/// Hosts sorted by address, vendors per host by bytes uploaded (desc) then id.
+/// The summary document: {vendorwatch (+ evictions), hosts: [...], instances: [...], web: [...],
+/// inspection: [...], vendors: [...], coverage: {...}} (CONTRACT section 5, docs/events.md).
+/// Hosts sorted by address, vendors per host by bytes uploaded (desc) then id; instances by
+/// (address, vendor, product), web by (address, vendor), inspection by (vendor, product, CA).
+/// Vendor and product names come from `sigs`, with the id as the name when it lacks them.
 nlohmann::ordered_json summaryJson(const classify::Ledger& ledger,
                                    const signatures::SignatureSet& sigs, const SummaryMeta& meta);
+
+/// Reads the ledger sections of a summary document back (hosts, instances, web, inspection,
+/// coverage, evictions) and adds them to `out`. Summaries written before a section existed
+/// are read without it. False + `err` (naming the JSON path) on a malformed document.
+bool ledgerFromSummary(const nlohmann::ordered_json& doc, classify::Ledger& out, std::string& err);
+
+/// Parses the summary's time format ("2025-03-11T08:30:01.123456Z") to microseconds.
+bool parseIsoTime(std::string_view s, std::int64_t& out_us);
 
 /// Human-readable per-host table (fixed-width text, one line per host x vendor).
 std::string hostTable(const classify::Ledger& ledger, const signatures::SignatureSet& sigs);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <vw/classify/alert_dedup.h>
 #include <vw/classify/attribution.h>
 #include <vw/classify/dns_cache.h>
 #include <vw/classify/dpi_engine.h>
@@ -30,7 +31,13 @@ struct ClassifierConfig {
   std::uint32_t dpi_packet_budget = 32;      ///< packets per flow handed to the DPI engine at most
   std::uint32_t dpi_udp_unknown_budget = 12; ///< ... for UDP flows still without a protocol
   std::size_t dns_cache_entries = 65536;
-  TimeUs dedup_window = 3'600'000'000; ///< per host x vendor; 0 = no dedup
+  std::uint32_t dns_min_ttl = 0;       ///< seconds a DNS answer stays in the cache at least
+  TimeUs dedup_window = 3'600'000'000; ///< per host x vendor x role; 0 = no dedup
+  std::size_t dedup_max_keys = 65536;  ///< bound of the de-duplication map (evictions counted)
+  LedgerCaps ledger_caps;              ///< bounds of the ledger sections (evictions counted)
+  /// Key of the hash of every table keyed by packet data (flow table, DNS cache, alert
+  /// de-duplication): the process's random key. Output never depends on it.
+  HashKey hash_key = processHashKey();
   HomeNet home_net = HomeNet::defaults();
   bool log_dns = false;  ///< report every DNS transaction (RecordSink::dnsTransaction)
   bool log_http = false; ///< report every HTTP request (RecordSink::httpRequest)
@@ -106,7 +113,9 @@ public:
   /// Ends every flow (end of input or shutdown), oldest first.
   void endAll(EndReason why);
 
-  /// Replaces the matcher (signature reload). Flows keep the evidence they had.
+  /// Replaces the matcher (signature reload). Flows that already gathered facts keep the set
+  /// they were pinned to (kept alive while they live): their evidence and verdicts are never
+  /// re-read against the new set. Flows without facts use the new set from now on.
   void setMatcher(std::shared_ptr<const signatures::Matcher> matcher);
 
   const ClassifierStats& stats() const { return stats_; }
@@ -140,22 +149,23 @@ private:
   /// Re-evaluates the verdict; emits a vendor alert when warranted. `final` = no more facts
   /// expected soon (inspection finished or flow ending), so indirect-only verdicts may alert.
   void attribute(FlowEntry& f, TimeUs ts, bool final);
-  void emitAlert(FlowEntry& f, const Verdict& v, TimeUs ts, const IpAddr& host,
-                 std::span<const EvidenceItem> ev);
+  void emitAlert(FlowEntry& f, const signatures::Matcher& m, const Verdict& v, TimeUs ts,
+                 const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev);
   void dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn, TimeUs ts);
-  bool dedupAllows(const IpAddr& host, std::uint32_t vendor, TimeUs ts);
+  /// The attributor of a flow: over the signature set its facts are pinned to (creating the
+  /// facts, pinned to the current set, if needed).
+  Attributor attributorFor(FlowEntry& f) { return Attributor(*facts(f).sigs); }
 
   ClassifierConfig cfg_;
   DpiEngine& engine_;
   std::shared_ptr<const signatures::Matcher> matcher_;
-  std::unique_ptr<Attributor> attributor_;
   RecordSink& sink_;
   std::unique_ptr<InspectList> inspecting_; ///< before table_: outlives the flows' state
   FlowTable table_;
   DnsCache dns_cache_;
   Ledger ledger_;
   ClassifierStats stats_;
-  std::map<std::pair<IpAddr, std::uint32_t>, TimeUs> last_alert_;
+  AlertDedup dedup_;
   TimeUs last_expire_ = 0;
   std::string name_scratch_;
 };

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <vw/classify/keyed_hash.h>
 #include <vw/packet/ip_address.h>
 #include <vw/packet/packet.h>
 
@@ -17,8 +18,11 @@ namespace vw::classify {
 
 class DnsCache {
 public:
-  explicit DnsCache(std::size_t max_entries = 65536, std::uint32_t min_ttl = 0)
-      : max_(max_entries), min_ttl_(min_ttl) {}
+  /// `min_ttl`: seconds an answer is kept at least, whatever its TTL (the connection a short-
+  /// TTL answer announced comes after it). `key` seeds the table's hash.
+  explicit DnsCache(std::size_t max_entries = 65536, std::uint32_t min_ttl = 0,
+                    const HashKey& key = processHashKey())
+      : max_(max_entries), min_ttl_(min_ttl), map_(16, KeyHash{key}) {}
 
   /// Remembers that `client` resolved names (query name and CNAME chain, in order) to `addr`,
   /// valid for `ttl` seconds from `now`.
@@ -36,6 +40,7 @@ private:
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
+    HashKey key;
     std::size_t operator()(const Key& k) const;
   };
   struct Entry {

@@ -88,14 +88,19 @@ inline FlowKey makeFlowKey(const DecodedPacket& p, bool use_vlan, bool& src_is_l
   return k;
 }
 
-/// 64-bit hash of a key: word-wise multiply-xorshift rounds over the addresses and one word of
-/// ports, VLAN, protocol and families. Deterministic across runs and machines (flow ids are
-/// derived from it).
-inline std::uint64_t hashFlowKey(const FlowKey& k) {
-  const std::uint64_t tail =
-      static_cast<std::uint64_t>(k.lo_port) | static_cast<std::uint64_t>(k.hi_port) << 16 |
-      static_cast<std::uint64_t>(k.vlan) << 32 | static_cast<std::uint64_t>(k.proto) << 48 |
-      static_cast<std::uint64_t>(k.lo_ip.family ^ k.hi_ip.family << 4) << 56;
+/// The word of a key that is not an address: ports, VLAN, protocol and families.
+inline std::uint64_t flowKeyTail(const FlowKey& k) {
+  return static_cast<std::uint64_t>(k.lo_port) | static_cast<std::uint64_t>(k.hi_port) << 16 |
+         static_cast<std::uint64_t>(k.vlan) << 32 | static_cast<std::uint64_t>(k.proto) << 48 |
+         static_cast<std::uint64_t>(k.lo_ip.family ^ k.hi_ip.family << 4) << 56;
+}
+
+/// 64-bit unkeyed hash of a key: word-wise multiply-xorshift rounds over the addresses and one
+/// word of ports, VLAN, protocol and families. Deterministic across runs and machines: flow ids
+/// are derived from it. Public and unkeyed, so an attacker can find keys that collide in it:
+/// never index a table with it (FlowTable::hashOf is keyed).
+inline std::uint64_t flowIdHash(const FlowKey& k) {
+  const std::uint64_t tail = flowKeyTail(k);
   std::uint64_t h = mix64(addrWord(k.lo_ip, 0) ^ 0x9e3779b97f4a7c15ULL);
   h = mix64(h ^ addrWord(k.lo_ip, 1));
   h = mix64(h ^ addrWord(k.hi_ip, 0));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <vw/classify/flow_key.h>
+#include <vw/classify/keyed_hash.h>
 
 namespace vw::classify {
 
@@ -51,10 +52,9 @@ struct FlowEntry {
   std::uint8_t fin_seen = 0; ///< bit 0: initiator sent FIN, bit 1: responder sent FIN
   bool rst_seen = false;
   bool inspect_done = false;   ///< deep inspection finished (state freed)
-  std::int16_t vendor = -1;    ///< attributed vendor index, -1 none
-  std::int16_t product = -1;   ///< attributed product index, -1 none
-  std::uint8_t confidence = 0; ///< 0 none, 1 low, 2 medium, 3 high
-  bool alerted = false;        ///< a vendor event was written for this flow
+  std::uint8_t confidence = 0; ///< of the flow's host verdict: 0 none, 1 low, 2 medium, 3 high
+  bool attributed = false;     ///< the verdict (in facts->verdict) names a vendor
+  bool alerted = false;        ///< a vendor event was considered for this flow's verdict
   std::uint16_t dpi_master = 0, dpi_app = 0, dpi_category = 0;
   std::uint32_t dpi_packets = 0; ///< packets handed to the DPI engine
   std::unique_ptr<FlowInspect> inspect;
@@ -90,10 +90,16 @@ struct FlowTableStats {
 
 class FlowTable {
 public:
-  explicit FlowTable(const FlowTableConfig& cfg);
+  /// `key` seeds the index hash (the process-wide random key by default).
+  explicit FlowTable(const FlowTableConfig& cfg, const HashKey& key = processHashKey());
   ~FlowTable();
   FlowTable(const FlowTable&) = delete;
   FlowTable& operator=(const FlowTable&) = delete;
+
+  /// The keyed index hash of `key` (SipHash under the table's key): pass it to find/insert.
+  std::uint64_t hashOf(const FlowKey& key) const {
+    return keyedHash(hkey_, key.lo_ip, key.hi_ip, flowKeyTail(key));
+  }
 
   /// Finds the flow for `key` (hash `h`), or nullptr.
   FlowEntry* find(const FlowKey& key, std::uint64_t h);
@@ -124,6 +130,10 @@ public:
   const FlowTableStats& stats() const { return stats_; }
   /// Bytes of one slot plus its share of the hash index (fixed per-flow cost).
   static std::size_t bytesPerFlow();
+  /// Index positions probed by the longest insert so far (1 = found its home position).
+  std::uint32_t maxProbe() const { return max_probe_; }
+  /// Index positions a lookup of `key` (hash `h`) probes now (to the key or the first hole).
+  std::uint32_t probeLength(const FlowKey& key, std::uint64_t h) const;
 
 private:
   static constexpr std::uint32_t kNil = 0xffffffffu;
@@ -136,6 +146,8 @@ private:
   void hashErase(std::uint32_t slot_index);
 
   FlowTableConfig cfg_;
+  HashKey hkey_;
+  std::uint32_t max_probe_ = 0;
   std::vector<FlowEntry> slots_;      ///< capacity = max_flows, grows to the high-water mark
   std::vector<std::uint32_t> free_;   ///< free slot indices
   std::vector<std::uint32_t> index_;  ///< open addressing, slot index or kNil
