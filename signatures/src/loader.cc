@@ -704,7 +704,34 @@ void parseManifest(const Ctx& ctx, const SourceText& f, ManifestData& m) {
     return;
   }
   const toml::table& t = *setNode->as_table();
-  checkKeys(ctx, t, "[set]", {"version", "date", "description"});
+  checkKeys(ctx, t, "[set]", {"version", "date", "description", "required_vendors"});
+  if (const toml::node* rv = t.get("required_vendors")) {
+    const toml::array* arr = rv->as_array();
+    if (!arr) {
+      ctx.err(lineOf(*rv), "key 'required_vendors' in [set] must be an array of vendor ids, not " +
+                               std::string(typeName(*rv)));
+    } else {
+      for (const toml::node& el : *arr) {
+        const std::uint32_t line = lineOf(el) ? lineOf(el) : lineOf(*rv);
+        if (!el.is_string()) {
+          ctx.err(line, "each entry of 'required_vendors' must be a string, not " +
+                            std::string(typeName(el)));
+          continue;
+        }
+        const std::string id = el.as_string()->get();
+        if (!isValidVendorId(id)) {
+          ctx.err(line, "required vendor id '" + id + "' must match [a-z0-9][a-z0-9-]{0,31}");
+          continue;
+        }
+        if (std::find(m.info.requiredVendors.begin(), m.info.requiredVendors.end(), id) !=
+            m.info.requiredVendors.end()) {
+          ctx.err(line, "required vendor id '" + id + "' is listed twice");
+          continue;
+        }
+        m.info.requiredVendors.push_back(id);
+      }
+    }
+  }
   auto version = getString(ctx, t, "version", "[set]", true);
   auto description = getString(ctx, t, "description", "[set]", false);
   if (version) {
@@ -750,8 +777,8 @@ void parseVendorTable(const Ctx& ctx, const toml::table& doc, FileData& fd) {
   checkKeys(ctx, t, "[vendor]", {"id", "name", "country", "parent", "status", "note"});
   if (auto id = getString(ctx, t, "id", "[vendor]", true)) {
     const std::uint32_t line = lineOf(*t.get("id"));
-    if (std::find(kVendorIds.begin(), kVendorIds.end(), *id) == kVendorIds.end())
-      ctx.err(line, "unknown vendor id '" + *id + "' (not one of the 16 supported vendors)");
+    if (!isValidVendorId(*id))
+      ctx.err(line, "vendor id '" + *id + "' must match [a-z0-9][a-z0-9-]{0,31}");
     else if (*id != fd.stem)
       ctx.err(line, "vendor id '" + *id + "' does not match the file name '" + fd.stem + ".toml'");
     fd.vendor.id = *id;
@@ -1642,21 +1669,23 @@ LoadResult loadImpl(std::vector<SourceText> files, const LoadOptions& options,
            "unknown special file (the only '_' file is " + std::string(kManifestFile) + ")"});
       continue;
     }
-    if (std::find(kVendorIds.begin(), kVendorIds.end(), stem) == kVendorIds.end()) {
+    if (!isValidVendorId(stem)) {
       errors.push_back({f.path, 0,
-                        "unknown vendor id '" + stem +
-                            "' (file name must be <vendor-id>.toml for one of the "
-                            "16 supported vendors)"});
+                        "bad vendor file name '" + f.name +
+                            "': must be <vendor-id>.toml with an id matching "
+                            "[a-z0-9][a-z0-9-]{0,31}"});
       continue;
     }
     parseVendorFile(errors, f, std::move(stem), manifest, data);
   }
   if (options.requireAllVendors) {
-    for (auto id : kVendorIds) {
+    for (const auto& id : manifest.info.requiredVendors) {
       const bool have =
           std::any_of(data.begin(), data.end(), [&](const FileData& d) { return d.stem == id; });
       if (!have)
-        errors.push_back({where, 0, "missing vendor file '" + std::string(id) + ".toml'"});
+        errors.push_back({where, 0,
+                          "missing vendor file '" + id + ".toml' (listed in required_vendors of " +
+                              std::string(kManifestFile) + ")"});
     }
   }
 
@@ -1690,11 +1719,15 @@ LoadResult loadImpl(std::vector<SourceText> files, const LoadOptions& options,
   if (!errors.empty())
     return result;
 
-  // Assemble in the canonical vendor order.
-  std::sort(data.begin(), data.end(), [](const FileData& a, const FileData& b) {
-    const auto ia = std::find(kVendorIds.begin(), kVendorIds.end(), a.stem);
-    const auto ib = std::find(kVendorIds.begin(), kVendorIds.end(), b.stem);
-    return ia < ib;
+  // Assemble in the canonical vendor order: the manifest's required_vendors order, then the
+  // other vendors sorted by id.
+  const auto& req = manifest.info.requiredVendors;
+  const auto rank = [&](const FileData& d) {
+    return static_cast<std::size_t>(std::find(req.begin(), req.end(), d.stem) - req.begin());
+  };
+  std::sort(data.begin(), data.end(), [&](const FileData& a, const FileData& b) {
+    const auto ra = rank(a), rb = rank(b);
+    return ra != rb ? ra < rb : a.stem < b.stem;
   });
   std::vector<Vendor> vendors;
   std::vector<Product> products;

@@ -210,6 +210,18 @@ const std::vector<std::string_view>& allRoleNames() {
   return names;
 }
 
+bool isValidVendorId(std::string_view id) noexcept {
+  if (id.empty() || id.size() > kMaxVendorIdLength)
+    return false;
+  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(id.front()))
+    return false;
+  for (char c : id)
+    if (!alnum(c) && c != '-')
+      return false;
+  return true;
+}
+
 const Vendor* SignatureSet::findVendor(std::string_view id) const noexcept {
   for (const auto& v : vendors_)
     if (v.id == id)

@@ -1,6 +1,7 @@
 // Loader validation: one test per error kind, each checking that the message carries file:line and
 // that nothing is loaded.
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -186,12 +187,21 @@ TEST_CASE("Malformed or non-public CIDRs are errors", "[loader]") {
   CHECK(ok.ok());
 }
 
-TEST_CASE("Unknown vendor ids and file names are errors", "[loader]") {
-  expectError("vid_file", "sophos.toml", valid("sophos"), "sophos.toml",
-              "unknown vendor id 'sophos'");
+TEST_CASE("Vendor ids are data, validated by pattern and file name", "[loader]") {
+  // Any [a-z0-9][a-z0-9-]{0,31} stem is a vendor: no compiled-in list.
+  const auto sophos = loadFiles("vid_new", {{"sophos.toml", valid("sophos", "sophos.com")}});
+  INFO(joinErrors(sophos));
+  REQUIRE(sophos.ok());
+  CHECK(sophos.set->vendors().at(0).id == "sophos");
+  CHECK(loadFiles("vid_digits", {{"42-x.toml", valid("42-x", "x42.example")}}).ok());
+  expectError("vid_upper", "Sophos.toml", valid("Sophos"), "Sophos.toml", "bad vendor file name");
+  expectError("vid_dash", "-x.toml", valid("-x"), "-x.toml", "bad vendor file name");
+  expectError("vid_long", std::string(33, 'a') + ".toml", valid(std::string(33, 'a')),
+              std::string(33, 'a') + ".toml", "bad vendor file name");
   expectError("vid_mismatch", "wiz.toml", valid("orca"),
               "wiz.toml:2:", "does not match the file name 'wiz.toml'");
-  expectError("vid_unknown", "wiz.toml", valid("acme"), "wiz.toml:2:", "unknown vendor id 'acme'");
+  expectError("vid_pattern", "wiz.toml", valid("Wiz Inc"),
+              "wiz.toml:2:", "vendor id 'Wiz Inc' must match [a-z0-9][a-z0-9-]{0,31}");
   expectError("vid_special", "_extra.toml", valid("wiz"), "_extra.toml", "unknown special file");
 }
 
@@ -316,17 +326,51 @@ TEST_CASE("Nothing is loaded when any file has an error", "[loader]") {
   CHECK(joinErrors(r).find("orca.toml:17:") != std::string::npos);
 }
 
-TEST_CASE("The manifest and, when required, all 16 vendor files must exist", "[loader]") {
+TEST_CASE("The manifest must exist; the vendors it requires must exist", "[loader]") {
   const auto noManifest = loadFiles("no_manifest", {{"wiz.toml", valid("wiz")}}, false);
   CHECK_FALSE(noManifest.ok());
   CHECK(joinErrors(noManifest).find("missing manifest _set.toml") != std::string::npos);
 
-  const auto incomplete = loadFiles("incomplete", {{"wiz.toml", valid("wiz")}}, true, true);
+  const std::string manifest =
+      test::kManifest + "required_vendors = [\"crowdstrike\", \"wiz\", \"orca\"]\n";
+  const auto incomplete =
+      loadFiles("incomplete", {{"_set.toml", manifest}, {"wiz.toml", valid("wiz")}}, false, true);
   CHECK_FALSE(incomplete.ok());
   const std::string all = joinErrors(incomplete);
-  CHECK(all.find("missing vendor file 'crowdstrike.toml'") != std::string::npos);
+  CHECK(all.find("missing vendor file 'crowdstrike.toml' (listed in required_vendors of "
+                 "_set.toml)") != std::string::npos);
   CHECK(all.find("missing vendor file 'wiz.toml'") == std::string::npos);
-  CHECK(incomplete.errors.size() == 15);
+  CHECK(incomplete.errors.size() == 2);
+  // Without requireAllVendors the same directory loads.
+  CHECK(loadFiles("incomplete_ok", {{"_set.toml", manifest}, {"wiz.toml", valid("wiz")}}, false,
+                  false)
+            .ok());
+  // A manifest without required_vendors requires nothing.
+  CHECK(loadFiles("no_required", {{"wiz.toml", valid("wiz")}}, true, true).ok());
+  expectError("req_bad", "_set.toml", test::kManifest + "required_vendors = [\"Wiz\"]\n",
+              "_set.toml:4:", "required vendor id 'Wiz' must match");
+  expectError("req_dup", "_set.toml", test::kManifest + "required_vendors = [\"wiz\", \"wiz\"]\n",
+              "_set.toml:4:", "listed twice");
+  expectError("req_type", "_set.toml", test::kManifest + "required_vendors = \"wiz\"\n",
+              "_set.toml:4:", "must be an array of vendor ids");
+}
+
+TEST_CASE("Vendors come out in required_vendors order, then by id", "[loader]") {
+  const std::string manifest = test::kManifest + "required_vendors = [\"wiz\", \"crowdstrike\"]\n";
+  const auto r = loadFiles("order",
+                           {{"_set.toml", manifest},
+                            {"crowdstrike.toml", valid("crowdstrike", "cloudsink.net")},
+                            {"acme.toml", valid("acme", "acme.example")},
+                            {"zeta.toml", valid("zeta", "zeta.example")},
+                            {"wiz.toml", valid("wiz")}},
+                           false, true);
+  INFO(joinErrors(r));
+  REQUIRE(r.ok());
+  std::vector<std::string> ids;
+  for (const auto& v : r.set->vendors())
+    ids.push_back(v.id);
+  CHECK(ids == std::vector<std::string>{"wiz", "crowdstrike", "acme", "zeta"});
+  CHECK(r.set->info().requiredVendors == std::vector<std::string>{"wiz", "crowdstrike"});
 }
 
 TEST_CASE("Loading a missing directory fails cleanly", "[loader]") {

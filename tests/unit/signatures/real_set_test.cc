@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -51,15 +53,20 @@ std::string vendorOfIp(const std::string& text) {
 
 } // namespace
 
-TEST_CASE("The shipped signature set loads with exactly the 16 vendor ids", "[realset]") {
+const std::vector<std::string> kSeedVendors = {
+    "vmware",   "paloalto", "fortinet",       "crowdstrike", "sentinelone", "mcafee",
+    "mandiant", "wiz",      "recordedfuture", "claroty",     "rapid7",      "checkpoint",
+    "cyberark", "orca",     "cato",           "imperva"};
+
+TEST_CASE("The shipped signature set loads with exactly the 16 seed vendors", "[realset]") {
   const auto& r = realLoad();
   INFO(test::joinErrors(r));
   REQUIRE(r.ok());
   std::vector<std::string> ids;
   for (const auto& v : r.set->vendors())
     ids.push_back(v.id);
-  std::vector<std::string> expected(kVendorIds.begin(), kVendorIds.end());
-  CHECK(ids == expected);
+  CHECK(ids == kSeedVendors);
+  CHECK(r.set->info().requiredVendors == kSeedVendors);
   for (const auto& v : r.set->vendors()) {
     INFO(v.id);
     CHECK(v.status == VendorStatus::kBanned);
@@ -68,6 +75,43 @@ TEST_CASE("The shipped signature set loads with exactly the 16 vendor ids", "[re
   }
   CHECK(r.set->info().version == "2026.11.22");
   CHECK(r.set->info().date == "2026-11-22");
+}
+
+TEST_CASE("A 17th vendor file next to the shipped set loads without a code change", "[realset]") {
+  test::TempDir dir("vendor17");
+  for (const auto& entry : std::filesystem::directory_iterator(VW_SIGNATURES_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    dir.write(entry.path().filename().string(), text.str());
+  }
+  dir.write("acme-sensors.toml", "[vendor]\nid = \"acme-sensors\"\nname = \"Acme Sensors\"\n"
+                                 "country = \"DE\"\nparent = \"Acme Holding\"\n"
+                                 "status = \"watch\"\n\n"
+                                 "[[product]]\nid = \"agent\"\nname = \"Acme agent\"\n"
+                                 "role = \"edr-telemetry\"\n\n"
+                                 "[[indicator]]\nproduct = \"agent\"\nkind = \"domain\"\n"
+                                 "match = \"suffix\"\nvalue = \"telemetry.acme-sensors.example\"\n"
+                                 "confidence = \"high\"\nsource = \"https://example.org/acme\"\n"
+                                 "source_date = 2026-11-01\n");
+  const auto r = loadSignatureDir(dir.path());
+  INFO(test::joinErrors(r));
+  REQUIRE(r.ok());
+  REQUIRE(r.set->vendors().size() == 17);
+  CHECK(r.set->vendors().back().id == "acme-sensors");
+  CHECK(r.set->vendors().back().status == VendorStatus::kWatch);
+  for (std::size_t i = 0; i < kSeedVendors.size(); ++i)
+    CHECK(r.set->vendors()[i].id == kSeedVendors[i]);
+  const Matcher m(r.set);
+  const Match hit = m.matchDomain("eu1.telemetry.acme-sensors.example");
+  REQUIRE(hit);
+  CHECK(m.set().vendorOf(*hit.indicator).id == "acme-sensors");
+  CHECK(m.set().vendorOf(*m.matchDomain("ts01-b.cloudsink.net").indicator).id == "crowdstrike");
+  // A required seed vendor missing is still an error.
+  std::filesystem::remove(dir.path() / "wiz.toml");
+  const auto missing = loadSignatureDir(dir.path());
+  CHECK_FALSE(missing.ok());
+  CHECK(test::joinErrors(missing).find("missing vendor file 'wiz.toml'") != std::string::npos);
 }
 
 TEST_CASE("Every shipped indicator has an http(s) source URL and a source date", "[realset]") {

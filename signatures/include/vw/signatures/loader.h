@@ -26,8 +26,9 @@ struct LoadError {
 };
 
 struct LoadOptions {
-  /// Require a file for each of the 16 vendor ids. The production set must be complete; tests
-  /// that load a small directory turn this off.
+  /// Require a file for every vendor the manifest lists in `required_vendors` (the shipped set
+  /// lists its 16 seed vendors). Tests that load a small directory turn this off. Vendors not
+  /// listed there load as well: a new `<id>.toml` is enough to add a vendor.
   bool requireAllVendors = true;
 };
 
@@ -46,7 +47,8 @@ struct SourceText {
   std::string path;
 };
 
-/// Loads every `*.toml` file of `dir` (sorted by name; other files and dot-files are ignored).
+/// Loads every `*.toml` file of `dir` (other files and dot-files are ignored). Vendors come out
+/// in the manifest's `required_vendors` order, then the others sorted by id.
 LoadResult loadSignatureDir(const std::filesystem::path& dir, const LoadOptions& options = {});
 
 /// Same validation on in-memory texts (used by the fuzz target and tests).

@@ -15,11 +15,13 @@
 
 namespace vw::signatures {
 
-/// The 16 vendor ids a signature set may contain (one TOML file per id, `<id>.toml`).
-inline constexpr std::array<std::string_view, 16> kVendorIds = {
-    "vmware",   "paloalto", "fortinet",       "crowdstrike", "sentinelone", "mcafee",
-    "mandiant", "wiz",      "recordedfuture", "claroty",     "rapid7",      "checkpoint",
-    "cyberark", "orca",     "cato",           "imperva"};
+/// Vendor ids are data: any `[a-z0-9][a-z0-9-]{0,31}` file stem (`<id>.toml`) whose `[vendor] id`
+/// equals it. The manifest `_set.toml` may list the required ones (`required_vendors`); the
+/// shipped set requires its 16 seed vendors that way.
+inline constexpr std::size_t kMaxVendorIdLength = 32;
+
+/// True for a valid vendor id: `[a-z0-9][a-z0-9-]{0,31}`.
+bool isValidVendorId(std::string_view id) noexcept;
 
 /// Policy status of a vendor. All 16 seed vendors ship as `banned`.
 enum class VendorStatus : std::uint8_t { kBanned, kAllowed, kWatch };
@@ -169,7 +171,7 @@ struct KvTerm {
 };
 
 struct Vendor {
-  std::string id;      ///< one of kVendorIds; equals the file stem
+  std::string id;      ///< `[a-z0-9][a-z0-9-]{0,31}`; equals the file stem
   std::string name;    ///< display name, e.g. "CrowdStrike"
   std::string country; ///< ISO 3166-1 alpha-2 of the headquarters, e.g. "US", "IL"
   std::string parent;  ///< owning company, e.g. "Broadcom Inc."
@@ -234,6 +236,7 @@ struct Indicator {
 /// Provenance of the set, from the manifest `_set.toml`.
 struct SetInfo {
   std::string version;     ///< e.g. "2026.11.22"
+  std::vector<std::string> requiredVendors; ///< manifest `required_vendors`, in its order
   std::string date;        ///< YYYY-MM-DD
   std::string description; ///< optional free text
   std::string directory;   ///< the directory the set was loaded from ("" for in-memory)
