@@ -84,14 +84,21 @@ void addSignaturesCommand(CLI::App& app, std::function<int()>& run) {
   auto o = std::make_shared<SigOptions>();
   CLI::App* s = app.add_subcommand("signatures", "Check, list or explain the vendor signatures");
   s->require_subcommand(1);
-  s->footer("Examples:\n"
-            "  vendorwatch signatures check signatures/vendors\n"
-            "  vendorwatch signatures list --signatures /etc/vendorwatch/signatures\n"
-            "  vendorwatch signatures explain ts01-b.cloudsink.net\n"
-            "  vendorwatch signatures explain 35.162.239.174\n"
-            "  vendorwatch signatures explain ua:CatoClient/5\n"
-            "  vendorwatch signatures export --format suricata > vendorwatch.rules\n"
-            "Exit codes: 0 ok, 2 invalid signatures or bad usage.");
+  s->footer(
+      "Examples:\n"
+      "  vendorwatch signatures check signatures/vendors\n"
+      "  vendorwatch signatures list --signatures /etc/vendorwatch/signatures\n"
+      "  vendorwatch signatures explain ts01-b.cloudsink.net\n"
+      "  vendorwatch signatures explain 35.162.239.174\n"
+      "  vendorwatch signatures explain ua:CatoClient/5\n"
+      "  vendorwatch signatures explain 'banner:220 VMware Authentication Daemon Version 1.0'\n"
+      "  vendorwatch signatures explain 'header:Server: PanWeb Server/ -'\n"
+      "  vendorwatch signatures explain path:/global-protect/prelogin.esp\n"
+      "  vendorwatch signatures explain 'cert-issuer:O=Fortinet, OU=Certificate Authority'\n"
+      "  vendorwatch signatures explain 'cef:Cyber-Ark|Vault'\n"
+      "  vendorwatch signatures explain dpi:VMware\n"
+      "  vendorwatch signatures export --format suricata > vendorwatch.rules\n"
+      "Exit codes: 0 ok, 2 invalid signatures or bad usage.");
   CLI::App* check = s->add_subcommand("check", "Validate a signature directory (exit 2 on error)");
   check->add_option("dir", o->dir, "Signature directory (default: bundled set)");
   check->callback([o, &run] { run = [o] { return runCheck(*o); }; });
@@ -101,7 +108,10 @@ void addSignaturesCommand(CLI::App& app, std::function<int()>& run) {
   CLI::App* explain = s->add_subcommand("explain", "Which indicator matches NAME or IP, and why");
   explain
       ->add_option("query", o->query,
-                   "Domain name, IP address, or ua:/dn:/org:/ja3:/ja4:/tcp/N/udp/N")
+                   "Domain name, IP address, or ua:/dn:/org:/ja3:/ja4:/tcp/N/udp/N, "
+                   "banner:BYTES (\\xNN escapes), header:NAME: VALUE, request-header:NAME: VALUE, "
+                   "path:/PATH, cert:DN, cert-subject:DN, cert-issuer:DN, cef:VENDOR|PRODUCT, "
+                   "leef:VENDOR|PRODUCT, kv:KEY=VALUE..., dpi:NDPI-NAME")
       ->required();
   explain->add_option("--signatures", o->dir, "Signature directory (default: bundled set)");
   explain->callback([o, &run] { run = [o] { return runExplain(*o); }; });

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <vw/signatures/export.h>
+#include <vw/signatures/normalise.h>
 
 namespace vw::signatures {
 namespace {
@@ -102,20 +103,31 @@ bool suricata(Ctx& c, std::string& err) {
   c.comment("#", "Domain suffixes use dotprefix + endswith (matches the name and its "
                  "subdomains); exact names use bsize. ja3.hash rules need app-layer "
                  "tls.ja3-fingerprints enabled.");
+  c.comment("#", "On-prem kinds: banners are stream content at offset 0 (flow to the client; SSH "
+                 "lines either way), HTTP headers use http.server / http.response_header / "
+                 "http.request_header, paths http.uri with startswith, certificates "
+                 "tls.cert_subject / tls.cert_issuer (one content per attribute: Suricata "
+                 "cannot anchor an attribute's end, so exact attributes match as prefixes), CEF "
+                 "and LEEF headers a content on TCP and UDP payloads.");
   std::uint32_t sid = kSuricataSidBase;
   const std::string& ver = c.set.info().version;
-  auto rule = [&](const std::string& proto, const std::string& dst, const Indicator& i,
-                  const std::string& what, const std::string& body) {
+  // `header` is the part of the rule header after the protocol, e.g. "$HOME_NET any -> any any".
+  auto ruleH = [&](const std::string& proto, const std::string& header, const Indicator& i,
+                   const std::string& what, const std::string& body) {
     if (sid > kSuricataSidBase + 99999)
       return;
     const Vendor& v = c.set.vendorOf(i);
     c.out +=
-        "alert " + proto + " $HOME_NET any -> " + dst + " any (msg:\"" +
+        "alert " + proto + " " + header + " (msg:\"" +
         plainText("VW " + v.name + " (" + c.set.productOf(i).id + ") " + what + " " + i.value) +
         "\"; " + body + "classtype:policy-violation; metadata:vw_vendor " + plainText(v.id) +
         ", vw_product " + plainText(c.set.productOf(i).id) + ", vw_confidence " +
         std::string(toString(i.confidence)) + ", vw_set " + plainText(ver) +
         "; sid:" + std::to_string(sid++) + "; rev:1;)\n";
+  };
+  auto rule = [&](const std::string& proto, const std::string& dst, const Indicator& i,
+                  const std::string& what, const std::string& body) {
+    ruleH(proto, "$HOME_NET any -> " + dst + " any", i, what, body);
   };
   for (const Vendor* v : c.vendors) {
     c.out += "\n# " + plainText(v->name) + " (" + v->id + ")\n";
@@ -153,6 +165,89 @@ bool suricata(Ctx& c, std::string& err) {
       case IndicatorKind::kJa3:
         rule("tls", "any", i, "JA3", "ja3.hash; content:\"" + suricataContent(i.value) + "\"; ");
         break;
+      case IndicatorKind::kBanner: {
+        std::string ports = "any";
+        if (!i.ports.empty()) {
+          ports = "[";
+          for (std::size_t k = 0; k < i.ports.size(); ++k)
+            ports += (k ? "," : "") + std::to_string(i.ports[k]);
+          ports += "]";
+        }
+        const bool ssh = i.bytes.starts_with("SSH-");
+        const std::string body =
+            std::string(ssh ? "flow:established; " : "flow:established,to_client; ") +
+            "content:\"" + suricataContent(i.bytes) + "\"; startswith; " +
+            (i.valueMatch == ValueMatch::kExact ? "dsize:" + std::to_string(i.bytes.size()) + "; "
+                                                : std::string());
+        if (ssh) // the SSH identification line of either side
+          ruleH("tcp", "any any -> any any", i, "banner", body);
+        else // sent by the server, from its port
+          ruleH("tcp", "any " + ports + " -> any any", i, "banner", body);
+        break;
+      }
+      case IndicatorKind::kHttpHeader: {
+        const bool request = i.direction == HttpDirection::kRequest;
+        const std::string header = request ? "any any -> any any" : "any any -> any any";
+        if (!request && i.header == "server")
+          ruleH("http", header, i, "Server header",
+                "flow:established,to_client; http.server; content:\"" +
+                    suricataContent(i.headerValue) + "\"; nocase; startswith; ");
+        else
+          ruleH("http", header, i, request ? "request header" : "response header",
+                std::string(request ? "flow:established,to_server; http.request_header; "
+                                    : "flow:established,to_client; http.response_header; ") +
+                    "content:\"" + suricataContent(i.header + ": " + i.headerValue) +
+                    "\"; nocase; startswith; ");
+        break;
+      }
+      case IndicatorKind::kHttpPath:
+        ruleH("http", "any any -> any any", i, "request path",
+              "flow:established,to_server; http.uri; content:\"" + suricataContent(i.value) +
+                  "\"; startswith; ");
+        break;
+      case IndicatorKind::kCert: {
+        // The attributes as written (RFC 4514 escapes dropped), one content each.
+        std::string contents;
+        DnReader reader(i.raw);
+        DnAttribute attr;
+        while (reader.next(attr)) {
+          std::string value;
+          for (std::size_t k = 0; k < attr.value.size(); ++k) {
+            if (attr.value[k] == '\\' && k + 1 < attr.value.size())
+              ++k;
+            value += attr.value[k];
+          }
+          std::string type(attr.type);
+          for (char& ch : type)
+            ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          contents += "content:\"" + suricataContent(type + "=" + value) + "\"; nocase; ";
+        }
+        if (i.part != CertPart::kIssuer)
+          ruleH("tls", "any any -> any any", i, "certificate subject",
+                "tls.cert_subject; " + contents);
+        if (i.part != CertPart::kSubject)
+          ruleH("tls", "any any -> any any", i, "certificate issuer",
+                "tls.cert_issuer; " + contents);
+        break;
+      }
+      case IndicatorKind::kSyslog: {
+        if (i.syslogFormat == SyslogFormat::kKv) {
+          c.comment("#", c.skipped(i, "key=value terms (values may be quoted) are not exported"));
+          break;
+        }
+        std::string vendorProduct = "|" + i.deviceVendor + "|";
+        if (i.deviceProduct != "*")
+          vendorProduct += i.deviceProduct + "|";
+        const std::string body =
+            i.syslogFormat == SyslogFormat::kCef
+                ? "content:\"CEF:0" + suricataContent(vendorProduct) + "\"; nocase; "
+                : "content:\"LEEF:\"; content:\"" + suricataContent(vendorProduct) +
+                      "\"; nocase; distance:0; within:" + std::to_string(vendorProduct.size() + 4) +
+                      "; ";
+        ruleH("udp", "any any -> any any", i, "syslog header", body);
+        ruleH("tcp", "any any -> any any", i, "syslog header", "flow:established; " + body);
+        break;
+      }
       default:
         c.comment("#", c.skipped(i, "no Suricata rule for this kind"));
       }
@@ -286,10 +381,50 @@ void rpz(Ctx& c, const std::string& zone) {
   }
 }
 
+std::string matchText(const Indicator& i) {
+  switch (i.kind) {
+  case IndicatorKind::kDomain:
+    return std::string(toString(i.match));
+  case IndicatorKind::kBanner:
+  case IndicatorKind::kCert:
+    return std::string(toString(i.valueMatch));
+  case IndicatorKind::kHttpHeader:
+  case IndicatorKind::kHttpPath:
+    return "prefix";
+  default:
+    return {};
+  }
+}
+
+/// The kind-specific keys of an indicator ("ports=902 912", "part=issuer", ...).
+std::string details(const Indicator& i) {
+  switch (i.kind) {
+  case IndicatorKind::kBanner: {
+    std::string p;
+    for (auto port : i.ports)
+      p += (p.empty() ? "ports=" : " ") + std::to_string(port);
+    return p;
+  }
+  case IndicatorKind::kHttpHeader:
+    return "header=" + i.header + " direction=" + std::string(toString(i.direction));
+  case IndicatorKind::kCert:
+  case IndicatorKind::kCertOrg:
+    return "part=" + std::string(toString(i.part));
+  case IndicatorKind::kSyslog:
+    return "format=" + std::string(toString(i.syslogFormat));
+  case IndicatorKind::kDpi:
+    return "instance=" + std::string(toString(i.instance));
+  case IndicatorKind::kPort:
+    return "proto=" + std::string(toString(i.transport));
+  default:
+    return {};
+  }
+}
+
 void csv(Ctx& c) {
   // CSV has no comment syntax: provenance is in the set_version / set_date columns.
   c.out += "set_version,set_date,vendor_id,vendor_name,vendor_status,product_id,product_name,"
-           "role,kind,match,value,confidence,source_url,source_date\r\n";
+           "role,kind,match,value,confidence,source_url,source_date,details\r\n";
   const auto& info = c.set.info();
   for (const Vendor* v : c.vendors) {
     for (auto idx : v->indicators) {
@@ -304,12 +439,12 @@ void csv(Ctx& c) {
                                    p.name,
                                    std::string(toString(p.role)),
                                    std::string(toString(i.kind)),
-                                   i.kind == IndicatorKind::kDomain ? std::string(toString(i.match))
-                                                                    : std::string(),
+                                   matchText(i),
                                    i.value,
                                    std::string(toString(i.confidence)),
                                    i.sourceUrl,
-                                   i.sourceDate};
+                                   i.sourceDate,
+                                   details(i)};
       bool first = true;
       for (const auto& x : cells) {
         c.out += first ? "" : ",";

@@ -47,12 +47,15 @@ def ndpi_name(vendor_name):
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_-]+$")
 SID_MIN, SID_MAX = 4200000, 4299999
-STICKY = {"tls.sni", "dns.query", "http.host", "http.user_agent", "ja3.hash"}
-CONTENT_MODS = {"nocase", "endswith", "startswith"}
+STICKY = {"tls.sni", "dns.query", "http.host", "http.user_agent", "ja3.hash", "http.server",
+          "http.response_header", "http.request_header", "http.uri", "tls.cert_subject",
+          "tls.cert_issuer"}
+CONTENT_MODS = {"nocase", "endswith", "startswith", "distance", "within"}
 KNOWN = STICKY | CONTENT_MODS | {"msg", "content", "dotprefix", "bsize", "classtype",
-                                 "metadata", "sid", "rev"}
+                                 "metadata", "sid", "rev", "flow", "dsize"}
 RULE_RE = re.compile(
-    r"^alert (tls|dns|http|ip) \$HOME_NET any -> (any|\[[0-9a-fA-F:./]+\]) any \((.*)\)$")
+    r"^alert (tls|dns|http|ip|tcp|udp) (?:\$HOME_NET any|any (?:any|\[[0-9,]+\])) -> "
+    r"(any|\[[0-9a-fA-F:./]+\]) any \((.*)\)$")
 
 
 def split_options(body):
@@ -160,8 +163,13 @@ def check_suricata(text, version, indicators):
     for row in indicators:
         if row["kind"] == "domain" and row["match"] in ("exact", "suffix"):
             want += 3
-        elif row["kind"] in ("cidr", "http_user_agent", "ja3"):
+        elif row["kind"] in ("cidr", "http_user_agent", "ja3", "banner", "http_header",
+                             "http_path"):
             want += 1
+        elif row["kind"] == "cert":
+            want += 2 if row["details"] == "part=any" else 1
+        elif row["kind"] == "syslog" and row["details"] != "format=kv":
+            want += 2
     check(nrules == want, f"suricata: {nrules} rules, expected {want}")
     check(nrules > 0, "suricata: no rules")
     return nrules
