@@ -5,10 +5,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +43,20 @@ std::string vendorOfName(std::string_view name) {
   return m ? realMatcher().set().vendorOf(*m.indicator).id : "none";
 }
 
+bool isOrUnderName(const std::string& name, const std::string& parent) {
+  return name == parent || (name.size() > parent.size() && name.ends_with("." + parent));
+}
+
+// "vendor/product/role" of the indicator a name matches, or "none".
+std::string roleOfName(std::string_view name) {
+  const Match m = realMatcher().matchDomain(name);
+  if (!m)
+    return "none";
+  const auto& s = realMatcher().set();
+  return s.vendorOf(*m.indicator).id + "/" + s.productOf(*m.indicator).id + "/" +
+         std::string(toString(s.productOf(*m.indicator).role));
+}
+
 std::string vendorOfIp(const std::string& text) {
   const auto c = parseCidr(text, nullptr, false);
   REQUIRE(c.has_value());
@@ -73,8 +87,8 @@ TEST_CASE("The shipped signature set loads with exactly the 16 seed vendors", "[
     CHECK_FALSE(v.products.empty());
     CHECK((v.country == "US" || v.country == "IL"));
   }
-  CHECK(r.set->info().version == "2026.11.22");
-  CHECK(r.set->info().date == "2026-11-22");
+  CHECK(r.set->info().version == "2026.12.07");
+  CHECK(r.set->info().date == "2026-12-07");
 }
 
 TEST_CASE("A 17th vendor file next to the shipped set loads without a code change", "[realset]") {
@@ -157,7 +171,6 @@ TEST_CASE("The compendium's 25 most distinctive indicators match the right vendo
       {"apro78z9ol93v-ats.iot.us-gov-west-1.amazonaws.com", "cyberark"},
       {"eu-gw.locsec.net", "checkpoint"},
       {"resolver1.chkp.ctmail.com", "checkpoint"},
-      {"download.ctmail.com", "checkpoint"},
       {"kav8.zonealarm.com", "checkpoint"},
       {"static.perimeter81.com", "checkpoint"},
       {"knowledgebase-z5zuqo2qvp.pzero.perimeter81.com", "checkpoint"},
@@ -202,11 +215,211 @@ TEST_CASE("Acquired brands map to their current owner", "[realset]") {
       {"Talon", "paloalto"},          {"CloudGenix", "paloalto"},
       {"Logentries", "rapid7"},       {"Incapsula", "imperva"},
       {"FireEye HX", "mcafee"},       {"Helix", "mcafee"},
+      {"FireEye", "mcafee"},          {"iSIGHT Partners", "mandiant"},
+      {"Dome9", "checkpoint"},
   };
   for (const auto& [brand, owner] : brands) {
     INFO(brand);
     CHECK(brandOwner(brand) == std::set<std::string>{owner});
   }
+}
+
+TEST_CASE("Marketing, docs and support sites are web presence, never a product", "[realset]") {
+  // Semantic decoys: the vendor's own public sites (audit section 2, issue 12 item 1).
+  const std::vector<std::pair<std::string, std::string>> web = {
+      {"www.perimeter81.com", "checkpoint"},
+      {"perimeter81.com", "checkpoint"},
+      {"support.perimeter81.com", "checkpoint"},
+      {"www.zonealarm.com", "checkpoint"},
+      {"zonealarm.com", "checkpoint"},
+      {"www.trustedsource.org", "mcafee"},
+      {"trustedsource.org", "mcafee"},
+      {"docs.prismacloud.io", "paloalto"},
+      {"prismacloud.io", "paloalto"},
+      {"www.cloudgenix.com", "paloalto"},
+      {"www.talon-sec.com", "paloalto"},
+      {"library.humio.com", "crowdstrike"},
+      {"www.humio.com", "crowdstrike"},
+      {"help.medigate.io", "claroty"},
+      {"www.medigate.io", "claroty"},
+      {"docs.orcasecurity.io", "orca"},
+      {"www.orcasecurity.io", "orca"},
+      {"support.air-watch.com", "vmware"},
+      {"www.air-watch.com", "vmware"},
+      {"www.fireeye.com", "mcafee"},
+      {"www.paloaltonetworks.com", "paloalto"},
+      {"docs.paloaltonetworks.com", "paloalto"},
+      {"www.fortinet.com", "fortinet"},
+      {"www.rapid7.com", "rapid7"},
+      {"www.crowdstrike.com", "crowdstrike"},
+      {"www.imperva.com", "imperva"},
+  };
+  for (const auto& [name, vendor] : web) {
+    INFO(name << " -> " << roleOfName(name));
+    const Match m = realMatcher().matchDomain(name);
+    REQUIRE(m);
+    CHECK(realMatcher().set().vendorOf(*m.indicator).id == vendor);
+    CHECK(isWebPresence(realMatcher().set().productOf(*m.indicator).role));
+  }
+  // ...while the product hosts under the same apexes stay product (the generated scenarios use
+  // several of them), and product endpoints under corporate domains are products now.
+  const std::vector<std::string> product = {
+      "static.perimeter81.com",
+      "api.perimeter81.com",
+      "abc-123.pzero.perimeter81.com",
+      "kav8.zonealarm.com",
+      "tunnel.web.trustedsource.org",
+      "api.prismacloud.io",
+      "api.us.hood.cloudgenix.com",
+      "api.eu.sugarloaf.cloudgenix.com",
+      "gateway.talon-sec.com",
+      "us-east-1.prod.talon-sec.com",
+      "get.pabrowser.com",
+      "cloud.us.humio.com",
+      "cloud.humio.com",
+      "api.medigate.io",
+      "eu.api.medigate.io",
+      "app.orcasecurity.io",
+      "app.eu.orcasecurity.io",
+      "api.orcasecurity.io",
+      "api.eu.orcasecurity.io",
+      "resolver1.chkp.ctmail.com",
+      "hex01.helix.apps.fireeye.com",
+      "x.apps.fireeye.com",
+      "my.imperva.com",
+      "api.imperva.com",
+      "acme.maas.checkpoint.com",
+      "api.dome9.com",
+      "registry.crowdstrike.com",
+      "registry.laggar.gcw.crowdstrike.com",
+      "api.laggar.gcw.crowdstrike.com",
+      "abc123.ingest.us-1.crowdstrike.com",
+      "downloads.wiz.io",
+      "api.isightpartners.com",
+  };
+  for (const auto& name : product) {
+    INFO(name << " -> " << roleOfName(name));
+    const Match m = realMatcher().matchDomain(name);
+    REQUIRE(m);
+    CHECK_FALSE(isWebPresence(realMatcher().set().productOf(*m.indicator).role));
+  }
+  // Names that are no indicator any more: the shared OEM engine and Skyhigh.
+  CHECK(vendorOfName("download.ctmail.com") == "none");
+  CHECK(vendorOfName("ctmail.com") == "none");
+  CHECK(vendorOfName("myshn.net") == "none");
+  CHECK(vendorOfName("tenant.myshn.net") == "none");
+  CHECK(roleOfName("api.isightpartners.com") == "mandiant/threat-intel-api/threat-intel-api");
+  CHECK(roleOfName("www.fireeye.com") == "mcafee/corporate/corporate-web");
+}
+
+TEST_CASE("Certificate organisations sit on the right product and part", "[realset][onprem]") {
+  const Matcher& m = realMatcher();
+  const auto& s = m.set();
+  const auto who = [&](CertPart part, std::string_view dn) {
+    std::array<Match, 8> out{};
+    const std::size_t n = m.matchCert(part, dn, out);
+    std::string r;
+    for (std::size_t i = 0; i < n; ++i)
+      r += (r.empty() ? "" : " ") + s.vendorOf(*out[i].indicator).id + "/" +
+           s.productOf(*out[i].indicator).id;
+    return r.empty() ? std::string("none") : r;
+  };
+  // CrowdStrike's organisation names its cloud, not the sensor (audit section 2 #12).
+  CHECK(who(CertPart::kSubject, "C=US, O=CrowdStrike, Inc., CN=ts01-b.cloudsink.net") ==
+        "crowdstrike/falcon-cloud");
+  // Interception CAs only as the issuer, on an interception-ca product.
+  const std::string fgca =
+      "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=Certificate Authority, "
+      "CN=FortiGate CA, emailAddress=support@fortinet.com";
+  CHECK(who(CertPart::kIssuer, fgca) == "fortinet/fortigate-inspection");
+  CHECK(who(CertPart::kSubject, fgca) == "none");
+  std::array<Match, 4> out{};
+  REQUIRE(m.matchCert(CertPart::kIssuer, fgca, out) == 1);
+  CHECK(s.productOf(*out[0].indicator).role == Role::kInterceptionCa);
+  // Fortinet's factory sub-CA is no inspection CA.
+  CHECK(who(CertPart::kIssuer, "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=Certificate "
+                               "Authority, CN=fortinet-subca2001") == "none");
+  REQUIRE(m.matchCert(CertPart::kIssuer, "C=IL, O=Cato Networks, CN=Cato Networks Root CA", out) ==
+          1);
+  CHECK(s.productOf(*out[0].indicator).role == Role::kInterceptionCa);
+  CHECK(who(CertPart::kSubject, "C=IL, O=Cato Networks, CN=Cato Networks Root CA") == "none");
+  // Appliance default certificates (recog).
+  CHECK(who(CertPart::kSubject, "C=US, ST=California, L=Sunnyvale, O=Fortinet, OU=FortiGate, "
+                                "CN=FG100ETK1800118") ==
+        "fortinet/fortigate-appliance fortinet/fortigate-appliance"); // cert and cert_org FortiGate
+  CHECK(who(CertPart::kSubject, "C=US, ST=CA, L=Santa Clara, O=Palo Alto Networks, CN=d9fc2294") ==
+        "paloalto/pan-os");
+  CHECK(who(CertPart::kSubject, "C=US, O=Palo Alto Networks, Inc., CN=www.paloaltonetworks.com") ==
+        "none");
+  CHECK(who(CertPart::kSubject, "C=US, ST=California, L=Palo Alto, O=VMware\\, Inc, OU=VMware ESX "
+                                "Server Default Certificate, CN=esx01") == "vmware/esxi");
+  CHECK(who(CertPart::kIssuer, "C=US, ST=California, O=vcsa.corp.example, OU=VMware Engineering, "
+                               "CN=CA") == "vmware/vcenter");
+  CHECK(who(CertPart::kSubject, "C=US, ST=California, L=Milpitas, O=FireEye\\, Inc., OU=Network "
+                                "Security Management, CN=nx01") == "mcafee/fireeye-appliance");
+  // The old self-signed FortiGate certificate of the generated capture still matches.
+  CHECK(who(CertPart::kSubject, "O=Fortinet Ltd., OU=FortiGate, CN=FortiGate") ==
+        "fortinet/fortigate-appliance fortinet/fortigate-appliance");
+  CHECK(who(CertPart::kIssuer, "C=US, O=Let's Encrypt, CN=R3") == "none");
+}
+
+TEST_CASE("On-prem banners, headers, paths, syslog and nDPI names of the shipped set",
+          "[realset][onprem]") {
+  const Matcher& m = realMatcher();
+  const auto& s = m.set();
+  const auto bytes = [](std::string_view v) {
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(v.data()), v.size());
+  };
+  const auto id = [&](const Match& x) {
+    return x ? s.vendorOf(*x.indicator).id + "/" + s.productOf(*x.indicator).id
+             : std::string("none");
+  };
+  CHECK(id(m.matchBanner(bytes("220 VMware Authentication Daemon Version 1.10: SSL Required\r\n"),
+                         902)) == "vmware/esxi");
+  CHECK(id(m.matchBanner(bytes("SSH-2.0-FortiSSH_2.5\r\n"), 22)) == "fortinet/fortigate-appliance");
+  CHECK(id(m.matchBanner(bytes(std::string_view("Q\0\0\0", 4)), 264)) ==
+        "checkpoint/quantum-gateway");
+  CHECK(id(m.matchBanner(bytes(std::string_view("Q\0\0\0", 4)), 8080)) == "none");
+  CHECK(id(m.matchBanner(bytes("220 CheckPoint FireWall-1 secure ESMTP server\r\n"), 25)) ==
+        "checkpoint/quantum-gateway");
+  CHECK(id(m.matchBanner(bytes("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"), 22)) == "none");
+  CHECK(id(m.matchBanner(bytes("220 ProFTPD Server (Debian) [::ffff:10.0.0.1]\r\n"), 21)) ==
+        "none");
+  CHECK(id(m.matchBanner(bytes("220 mail.example.com ESMTP Postfix (Debian/GNU)\r\n"), 25)) ==
+        "none");
+  CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "Server", "PanWeb Server/ -")) ==
+        "paloalto/pan-os");
+  CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "Server",
+                             "Agent-ListenServer-HttpSvr/1.0")) == "mcafee/trellix-agent");
+  CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "Server", "xxxxxxxx-xxxxx")) ==
+        "fortinet/fortigate-appliance");
+  CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "Server", "NSC/0.6.4 (JVM)")) ==
+        "rapid7/insightvm-console");
+  CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "WWW-Authenticate",
+                             "Basic realm=\"FW-1\"")) == "checkpoint/quantum-gateway");
+  for (const char* generic : {"Apache/2.4.57 (Debian)", "nginx/1.22.1", "Microsoft-IIS/10.0",
+                              "cloudflare", "AkamaiGHost", "Jetty(9.4.z-SNAPSHOT)"})
+    CHECK(id(m.matchHttpHeader(HttpDirection::kResponse, "Server", generic)) == "none");
+  CHECK(id(m.matchHttpPath("/global-protect/prelogin.esp")) == "paloalto/globalprotect");
+  CHECK(id(m.matchHttpPath("/remote/logincheck")) == "fortinet/fortigate-appliance");
+  CHECK(id(m.matchHttpPath("/login")) == "none");
+  CHECK(id(m.matchSyslogProduct(SyslogFormat::kCef, "Cyber-Ark", "Vault")) == "cyberark/vault");
+  CHECK(id(m.matchSyslogProduct(SyslogFormat::kCef, "Claroty", "CTD")) == "claroty/ctd");
+  CHECK(id(m.matchSyslogProduct(SyslogFormat::kCef, "Imperva Inc.", "SecureSphere")) ==
+        "imperva/securesphere");
+  CHECK(id(m.matchSyslogProduct(SyslogFormat::kCef, "CrowdStrike", "FalconHost")) ==
+        "crowdstrike/falcon-siem-connector");
+  CHECK(id(m.matchSyslogProduct(SyslogFormat::kCef, "Microsoft", "Windows")) == "none");
+  const std::array<KeyValue, 3> fgt{
+      {{"devid", "FG100ETK20014183"}, {"logid", "0001000014"}, {"vd", "root"}}};
+  CHECK(id(m.matchSyslogFields(fgt)) == "fortinet/fortigate-appliance");
+  // A Juniper NetScreen log of the nDPI corpus (syslog.pcap) is no FortiOS log.
+  const std::array<KeyValue, 2> netscreen{{{"device_id", "0185082008001541"}, {"policy_id", "8"}}};
+  CHECK(id(m.matchSyslogFields(netscreen)) == "none");
+  CHECK(id(m.matchDpi("VMware")) == "vmware/esxi");
+  CHECK(id(m.matchDpi("CPHA")) == "checkpoint/quantum-gateway");
+  CHECK(id(m.matchDpi("FortiClient")) == "none"); // no dissector in nDPI: see CHANGES.md
+  CHECK(id(m.matchDpi("TLS")) == "none");
 }
 
 TEST_CASE("Imperva edge ranges and incapdns.net belong to a cdn-edge product", "[realset]") {
@@ -308,6 +521,10 @@ TEST_CASE("Every host and address of the research compendium is covered", "[real
       {"161.69.0.0", "unverified /16 from a synthetic-traffic generator"},
       {"167.89.59.134", "SendGrid: shared mail provider"},
       {"10.41.0.0", "LAN-side Cato client pool"},
+      {"ctmail.com", "Commtouch/Cyren OEM engine domain shared with other licensees (2026-12-07)"},
+      {"download.ctmail.com", "Commtouch/Cyren OEM download host (2026-12-07)"},
+      {"myshn.net", "Skyhigh Security: not one of the 16 vendors (README brand rule, 2026-12-07)"},
+      {"success.myshn.net", "Skyhigh Security knowledge base (2026-12-07)"},
   };
   const std::map<int, std::string> sectionVendor = {
       {1, "vmware"},         {2, "paloalto"}, {3, "fortinet"}, {4, "crowdstrike"},
@@ -377,9 +594,10 @@ TEST_CASE("Every host and address of the research compendium is covered", "[real
       const auto norm = normaliseDomain(tok);
       if (!norm || norm->find('.') == std::string::npos || notImported.count(*norm))
         continue;
-      // FireEye HX / Helix rows of section 7 belong to Trellix (mcafee) now.
+      // FireEye's name and products (every fireeye.com row of section 7) belong to Trellix
+      // (mcafee) since the 2021 sale; Mandiant kept intelligence and services.
       const std::string expected =
-          norm->ends_with("helix.apps.fireeye.com") ? std::string("mcafee") : vendor;
+          isOrUnderName(*norm, "fireeye.com") ? std::string("mcafee") : vendor;
       INFO("section " << current << ": `" << (*it)[1] << "` -> " << *norm);
       CHECK(vendorOfName(*norm) == expected);
       ++checkedNames;
