@@ -235,11 +235,11 @@ struct Indicator {
 
 /// Provenance of the set, from the manifest `_set.toml`.
 struct SetInfo {
-  std::string version;     ///< e.g. "2026.11.22"
+  std::string version;                      ///< e.g. "2026.11.22"
   std::vector<std::string> requiredVendors; ///< manifest `required_vendors`, in its order
-  std::string date;        ///< YYYY-MM-DD
-  std::string description; ///< optional free text
-  std::string directory;   ///< the directory the set was loaded from ("" for in-memory)
+  std::string date;                         ///< YYYY-MM-DD
+  std::string description;                  ///< optional free text
+  std::string directory; ///< the directory the set was loaded from ("" for in-memory)
 };
 
 /// The validated, immutable signature database. Built only by the loader; all accessors are
