@@ -12,3 +12,5 @@ vw_add_fuzz_replay(syslog ${CMAKE_CURRENT_LIST_DIR}/syslog_fuzz.cc
                    ${CMAKE_CURRENT_LIST_DIR}/corpus/syslog vw_proto)
 vw_add_fuzz_replay(banner ${CMAKE_CURRENT_LIST_DIR}/banner_fuzz.cc
                    ${CMAKE_CURRENT_LIST_DIR}/corpus/banner vw_proto)
+vw_add_fuzz_replay(http_response ${CMAKE_CURRENT_LIST_DIR}/http_response_fuzz.cc
+                   ${CMAKE_CURRENT_LIST_DIR}/corpus/http_response vw_proto)

@@ -1,6 +1,7 @@
 /// @file http.cc
-/// HTTP/1.x request-head parsing.
+/// HTTP/1.x request- and response-head parsing.
 
+#include <algorithm>
 #include <array>
 
 #include <vw/classify/proto/http.h>
@@ -105,7 +106,52 @@ std::string_view absoluteAuthority(std::string_view target) {
   return auth;
 }
 
+/// The path of a request target: query and fragment removed; for an absolute URI the part
+/// after its authority ("/" if none); "*" as it is.
+std::string_view targetPath(std::string_view target, bool absolute) {
+  if (absolute) {
+    const std::size_t sep = target.find("://");
+    const std::string_view after = target.substr(sep + 3);
+    const std::size_t slash = after.find_first_of("/?#");
+    if (slash == std::string_view::npos || after[slash] != '/')
+      return "/";
+    target = after.substr(slash);
+  }
+  return target.substr(0, target.find_first_of("?#"));
+}
+
+/// Splits a header line into name and value; false for a line without a colon or with an
+/// empty name.
+bool splitHeader(std::string_view line, std::string_view& name, std::string_view& value) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos)
+    return false;
+  name = trimBlanks(line.substr(0, colon));
+  value = trimBlanks(line.substr(colon + 1));
+  return !name.empty();
+}
+
+void addHeader(HttpHeaderList& list, std::string_view name, std::string_view value) {
+  if (list.total < UINT16_MAX)
+    ++list.total;
+  if (list.stored < kHttpMaxHeaders)
+    list.items[list.stored++] = {name, value};
+}
+
 } // namespace
+
+std::string_view HttpHeaderList::find(std::string_view name, bool* found) const {
+  for (std::size_t i = 0; i < stored; ++i) {
+    if (equalsNoCase(items[i].name, name)) {
+      if (found != nullptr)
+        *found = true;
+      return items[i].value;
+    }
+  }
+  if (found != nullptr)
+    *found = false;
+  return {};
+}
 
 bool splitHostPort(std::string_view text, FixedString<255>& host, std::uint16_t& port) {
   host.clear();
@@ -181,6 +227,8 @@ HttpParseStatus parseHttpRequestHead(std::span<const std::uint8_t> data, HttpReq
     splitHostPort(target, out.connect_host, out.connect_port);
   const std::string_view authority = is_connect ? std::string_view{} : absoluteAuthority(target);
   out.absolute_form = !authority.empty();
+  if (!is_connect)
+    out.path.assign(targetPath(target, out.absolute_form));
 
   bool have_host = false;
   while (nextLine(r, line)) {
@@ -191,11 +239,10 @@ HttpParseStatus parseHttpRequestHead(std::span<const std::uint8_t> data, HttpReq
     ++out.header_count;
     if (line.front() == ' ' || line.front() == '\t')
       continue; // obsolete line folding: ignored
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos)
+    std::string_view name, value;
+    if (!splitHeader(line, name, value))
       continue;
-    const std::string_view name = trimBlanks(line.substr(0, colon));
-    const std::string_view value = trimBlanks(line.substr(colon + 1));
+    addHeader(out.headers, name, value);
     if (!have_host && equalsNoCase(name, "host")) {
       have_host = true;
       out.host_from_header = true;
@@ -220,6 +267,58 @@ HttpParseStatus parseHttpRequestHead(std::span<const std::uint8_t> data, HttpReq
   return HttpParseStatus::Ok;
 }
 
+HttpParseStatus parseHttpResponseHead(std::span<const std::uint8_t> data, HttpResponseInfo& out) {
+  out.clear();
+  ByteReader r(data.first(std::min(data.size(), kHttpMaxResponseHead)));
+  constexpr std::string_view kPrefix = "HTTP/1.";
+  const std::string_view start = asChars(r.rest()).substr(0, kPrefix.size());
+  if (start != kPrefix.substr(0, start.size()))
+    return HttpParseStatus::NotHttp;
+  if (start.size() < kPrefix.size())
+    return HttpParseStatus::NeedMore;
+
+  // "HTTP/1.<d> <ddd>[ <reason>]"
+  std::string_view line;
+  if (!nextLine(r, line))
+    return data.size() > kHttpMaxRequestLine ? HttpParseStatus::Malformed
+                                             : HttpParseStatus::NeedMore;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (line.size() > kHttpMaxRequestLine || line.size() < 12 || !digit(line[7]) || line[8] != ' ' ||
+      !digit(line[9]) || !digit(line[10]) || !digit(line[11]) || line[9] == '0' ||
+      (line.size() > 12 && line[12] != ' '))
+    return HttpParseStatus::Malformed;
+  out.version_minor = static_cast<std::uint8_t>(line[7] - '0');
+  out.status_code =
+      static_cast<std::uint16_t>((line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0'));
+  out.reason = line.size() > 12 ? line.substr(13) : std::string_view{};
+
+  while (nextLine(r, line)) {
+    if (line.empty()) {
+      out.complete = true;
+      out.head_length = static_cast<std::uint32_t>(r.offset());
+      return HttpParseStatus::Ok;
+    }
+    if (out.header_lines < UINT16_MAX)
+      ++out.header_lines;
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (out.folded_lines < UINT16_MAX)
+        ++out.folded_lines; // obsolete line folding: ignored
+      continue;
+    }
+    std::string_view name, value;
+    if (!splitHeader(line, name, value)) {
+      if (out.bad_lines < UINT16_MAX)
+        ++out.bad_lines;
+      continue;
+    }
+    addHeader(out.headers, name, value);
+  }
+  if (data.size() < kHttpMaxResponseHead)
+    return HttpParseStatus::NeedMore;
+  out.head_cut = true;
+  return HttpParseStatus::Ok;
+}
+
 bool looksLikeHttpResponse(std::span<const std::uint8_t> data) {
   ByteReader r(data);
   std::span<const std::uint8_t> head;
@@ -234,6 +333,8 @@ const char* httpParseStatusName(HttpParseStatus s) {
     return "need_more";
   case HttpParseStatus::NotHttp:
     return "not_http";
+  case HttpParseStatus::Malformed:
+    return "malformed";
   }
   return "";
 }

@@ -231,3 +231,184 @@ TEST_CASE("An SSDP M-SEARCH request (HTTP over UDP) gives its Host", "[http]") {
   REQUIRE(parse("NOTIFY * HTTP/1.1\r\nHost: [ff02::c]:1900\r\n\r\n", h) == HttpParseStatus::Ok);
   CHECK(h.host.view() == "ff02::c");
 }
+
+// --- request path and headers ------------------------------------------------------------------
+
+TEST_CASE("The request path drops the query and fragment; absolute URIs give their path",
+          "[http]") {
+  HttpRequestInfo h;
+  REQUIRE(parse(kCurlGet, h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/downloads/file.tar.gz");
+  CHECK(h.target.view() == "/downloads/file.tar.gz?x=1"); // unchanged
+
+  REQUIRE(parse("GET /remote/logincheck HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/remote/logincheck");
+  REQUIRE(parse("POST /global-protect/getconfig.esp?a=b#frag HTTP/1.1\r\n\r\n", h) ==
+          HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/global-protect/getconfig.esp");
+  REQUIRE(parse("GET /a#frag HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/a");
+  REQUIRE(parse("GET http://user:pw@Proxy.Example.ORG.:3128/spipe/pkg?q=1 HTTP/1.1\r\n\r\n", h) ==
+          HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/spipe/pkg");
+  REQUIRE(parse("GET http://uri.example HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/");
+  REQUIRE(parse("GET http://uri.example?x HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "/");
+  REQUIRE(parse("OPTIONS * HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.view() == "*");
+  REQUIRE(parse("CONNECT Login.Vendor.Example:443 HTTP/1.1\r\n\r\n", h) == HttpParseStatus::Ok);
+  CHECK(h.path.empty());
+}
+
+TEST_CASE("Request headers are kept in order as views, up to the capacity", "[http]") {
+  HttpRequestInfo h;
+  const std::string_view req = "POST /api HTTP/1.0\r\nuser-AGENT:  Mozilla/5.0 (X11)  \r\n"
+                               "hOsT: a.example\r\nX-Empty:\r\n  folded\r\nnocolon\r\n"
+                               ": no name\r\nHost: b.example\r\n\r\n";
+  REQUIRE(parse(req, h) == HttpParseStatus::Ok);
+  CHECK(h.header_count == 7);
+  REQUIRE(h.headers.stored == 4);
+  CHECK(h.headers.items[0].name == "user-AGENT");
+  CHECK(h.headers.items[0].value == "Mozilla/5.0 (X11)");
+  CHECK(h.headers.find("HOST") == "a.example"); // the first one
+  bool found = false;
+  CHECK(h.headers.find("x-empty", &found).empty());
+  CHECK(found);
+  CHECK(h.headers.find("absent", &found).empty());
+  CHECK_FALSE(found);
+  // Views point into the request bytes.
+  CHECK(h.headers.items[3].value.data() >= req.data());
+  CHECK(h.headers.items[3].value.data() < req.data() + req.size());
+  // Outputs that existed before are unchanged.
+  CHECK(h.host.view() == "a.example");
+  CHECK(h.user_agent.view() == "Mozilla/5.0 (X11)");
+
+  std::string many = "GET / HTTP/1.1\r\n";
+  for (int i = 0; i < 40; ++i)
+    many += "X-H" + std::to_string(i) + ": v\r\n";
+  many += "\r\n";
+  REQUIRE(parse(many, h) == HttpParseStatus::Ok);
+  CHECK(h.headers.stored == kHttpMaxHeaders);
+  CHECK(h.headers.total == 40);
+  CHECK(h.headers.truncated());
+}
+
+// --- responses -------------------------------------------------------------------------------
+
+namespace {
+
+HttpParseStatus parseResponse(std::string_view s, HttpResponseInfo& out) {
+  return parseHttpResponseHead(bytesOf(s), out);
+}
+
+/// Response heads with the product headers issue 16 names (values as recog's http_servers.xml
+/// and nmap list them).
+constexpr std::string_view kPanOsLogin = "HTTP/1.1 200 OK\r\n"
+                                         "Date: Wed, 01 May 2024 10:00:00 GMT\r\n"
+                                         "Content-Type: text/html; charset=UTF-8\r\n"
+                                         "Server: PanWeb Server/ - \r\n"
+                                         "Set-Cookie: PHPSESSID=abc; path=/; secure\r\n"
+                                         "Set-Cookie: second=1\r\n"
+                                         "X-Frame-Options: SAMEORIGIN\r\n"
+                                         "\r\n"
+                                         "<html>";
+
+} // namespace
+
+TEST_CASE("A response head gives the status and the headers by name", "[http]") {
+  HttpResponseInfo r;
+  REQUIRE(parseResponse(kPanOsLogin, r) == HttpParseStatus::Ok);
+  CHECK(r.complete);
+  CHECK(r.version_minor == 1);
+  CHECK(r.status_code == 200);
+  CHECK(r.reason == "OK");
+  CHECK(r.headers.find("server") == "PanWeb Server/ -");
+  CHECK(r.headers.find("SET-COOKIE") == "PHPSESSID=abc; path=/; secure");
+  CHECK(r.headers.stored == 6);
+  CHECK(r.header_lines == 6);
+  CHECK(r.head_length == kPanOsLogin.find("<html>"));
+
+  REQUIRE(parseResponse("HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic "
+                        "realm=\"McAfee Agent\"\r\nServer: Agent-ListenServer-HttpSvr/1.0\r\n\r\n",
+                        r) == HttpParseStatus::Ok);
+  CHECK(r.status_code == 401);
+  CHECK(r.headers.find("www-authenticate") == "Basic realm=\"McAfee Agent\"");
+  CHECK(r.headers.find("Server") == "Agent-ListenServer-HttpSvr/1.0");
+
+  REQUIRE(parseResponse("HTTP/1.1 302 Found\nLocation: /remote/login?lang=en\nServer: "
+                        "xxxxxxxx-xxxxx\n\n",
+                        r) == HttpParseStatus::Ok); // bare LF
+  CHECK(r.headers.find("location") == "/remote/login?lang=en");
+
+  REQUIRE(parseResponse("HTTP/1.1 204\r\nServer: CPWS\r\n\r\n", r) == HttpParseStatus::Ok);
+  CHECK(r.status_code == 204);
+  CHECK(r.reason.empty());
+  CHECK(r.headers.find("server") == "CPWS");
+}
+
+TEST_CASE("Every prefix of a response head is NeedMore until its blank line", "[http]") {
+  const std::size_t head_end = kPanOsLogin.find("\r\n\r\n") + 4;
+  const std::size_t server_end = kPanOsLogin.find("Set-Cookie");
+  for (std::size_t n = 0; n <= kPanOsLogin.size(); ++n) {
+    INFO("prefix length " << n);
+    HttpResponseInfo r;
+    const auto st = parseResponse(kPanOsLogin.substr(0, n), r);
+    if (n < head_end) {
+      CHECK(st == HttpParseStatus::NeedMore);
+      CHECK(r.headers.find("server").empty() == (n < server_end));
+    } else {
+      CHECK(st == HttpParseStatus::Ok);
+      CHECK(r.complete);
+    }
+  }
+}
+
+TEST_CASE("Folded and broken response header lines are counted and ignored", "[http]") {
+  HttpResponseInfo r;
+  REQUIRE(parseResponse("HTTP/1.1 200 OK\r\nX-Long: first\r\n  continued\r\n\tmore\r\n"
+                        "garbage line\r\n: empty name\r\nServer: real\r\n\r\n",
+                        r) == HttpParseStatus::Ok);
+  CHECK(r.folded_lines == 2);
+  CHECK(r.bad_lines == 2);
+  CHECK(r.headers.find("x-long") == "first");
+  CHECK(r.headers.find("server") == "real");
+  CHECK(r.headers.stored == 2);
+}
+
+TEST_CASE("Response heads: not HTTP, malformed status lines, the size bound", "[http]") {
+  HttpResponseInfo r;
+  CHECK(parseResponse("", r) == HttpParseStatus::NeedMore);
+  CHECK(parseResponse("HTTP/1", r) == HttpParseStatus::NeedMore);
+  CHECK(parseResponse("HTTP/1.1 200 OK", r) == HttpParseStatus::NeedMore);
+  CHECK(parseResponse("HTTP/2 200\r\n\r\n", r) == HttpParseStatus::NotHttp);
+  CHECK(parseResponse("GET / HTTP/1.1\r\n\r\n", r) == HttpParseStatus::NotHttp);
+  CHECK(parseResponse("SSH-2.0-x\r\n", r) == HttpParseStatus::NotHttp);
+  CHECK(parseResponse("HTTP/1.1 20 OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  CHECK(parseResponse("HTTP/1.1 2000 OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  CHECK(parseResponse("HTTP/1.1 abc OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  CHECK(parseResponse("HTTP/1.x 200 OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  CHECK(parseResponse("HTTP/1.1  200 OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  CHECK(parseResponse("HTTP/1.1 099 OK\r\n\r\n", r) == HttpParseStatus::Malformed);
+  std::string long_line = "HTTP/1.1 200 " + std::string(kHttpMaxRequestLine, 'x');
+  CHECK(parseResponse(long_line, r) == HttpParseStatus::Malformed);
+
+  // A head longer than the bound: Ok with head_cut, the complete lines used.
+  std::string big = "HTTP/1.1 200 OK\r\nServer: first\r\n";
+  while (big.size() < kHttpMaxResponseHead + 100)
+    big += "X-Filler: " + std::string(100, 'f') + "\r\n";
+  REQUIRE(parseResponse(big, r) == HttpParseStatus::Ok);
+  CHECK(r.head_cut);
+  CHECK_FALSE(r.complete);
+  CHECK(r.headers.find("server") == "first");
+  CHECK(r.headers.truncated());
+  CHECK(parseResponse(std::string_view(big).substr(0, kHttpMaxResponseHead - 1), r) ==
+        HttpParseStatus::NeedMore);
+}
+
+TEST_CASE("Parsing an HTTP response head does not allocate", "[http][alloc]") {
+  HttpResponseInfo r;
+  test::ScopedAllocCount allocs;
+  parseResponse(kPanOsLogin, r);
+  CHECK(allocs.count() == 0);
+}
