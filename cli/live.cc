@@ -1,16 +1,16 @@
-// `vendorwatch live -i IFACE...`: the sensor. One Boost.Asio io_context on the main thread
-// watches every pcap handle's selectable fd, drives the timers (flow expiry on wall time,
-// stats events, summary rewrites, sink flushing) and handles SIGINT/SIGTERM (clean shutdown)
-// and SIGHUP (signature reload + sink reopen).
+// `vendorwatch live -i IFACE...`: the sensor front end. The capture workers (vw/pipeline/
+// live_workers.h) read the interfaces and classify on their own threads; this thread runs one
+// Boost.Asio io_context for everything else: signals (SIGINT/SIGTERM: clean shutdown; SIGHUP:
+// signature reload + sink reopen), writing the workers' events to the sinks, the timers
+// (sink sync every second, stats events, summary rewrites) and the metrics endpoint. Nothing
+// here ever makes a capture worker wait: statistics and metrics read published counters.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -19,8 +19,8 @@
 #include <vw/alerts/eve.h>
 #include <vw/alerts/summary.h>
 #include <vw/capture/live_source.h>
-#include <vw/capture/packet_source.h>
-#include <vw/packet/decode.h>
+#include <vw/pipeline/live_workers.h>
+#include <vw/pipeline/run_report.h>
 
 #include "commands.h"
 #include "common.h"
@@ -28,7 +28,6 @@
 #include "metrics.h"
 #include "pipeline.h"
 #include "privileges.h"
-#include "workers.h"
 
 namespace vw::cli {
 namespace {
@@ -39,12 +38,16 @@ struct LiveCmdOptions {
   std::vector<std::string> interfaces;
   std::string bpf;
   int snaplen = 262144;
-  int buffer_mb = 32;
+  std::uint32_t buffer_mb = static_cast<std::uint32_t>(capture::kDefaultRingBytes >> 20);
   bool promisc = true;
+  bool immediate = false;
+  int block_timeout_ms = 50;
   double summary_interval = 0;
   double stats_interval = 0;
   std::string user;
   std::string metrics;
+  int metrics_timeout_ms = 5000;
+  int metrics_connections = 8;
   std::string config;
   PipelineOptions pipe;
 };
@@ -55,13 +58,13 @@ TimeUs wallNowUs() {
       .count();
 }
 
-/// Packets read from one handle per readiness event at most, so that timers and signals
-/// still get their turn under a flood.
-constexpr int kDispatchBudget = 4096;
+std::chrono::milliseconds secondsToMs(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000));
+}
 
-class LiveRuntime {
+class LiveFrontEnd {
 public:
-  LiveRuntime(const LiveCmdOptions& o, Pipeline& p) : o_(o), p_(p), signals_(io_) {}
+  LiveFrontEnd(const LiveCmdOptions& o, Pipeline& p) : o_(o), p_(p), signals_(io_) {}
 
   int run() {
     std::string err;
@@ -71,27 +74,34 @@ public:
     signals_.add(SIGHUP);
     waitSignal();
     // 1. Open every capture handle (needs root or CAP_NET_RAW/CAP_NET_ADMIN).
-    for (const auto& ifc : o_.interfaces) {
-      capture::LiveOptions lo;
-      lo.interface = ifc;
-      lo.bpf = o_.bpf;
-      lo.snaplen = o_.snaplen;
-      lo.buffer_mb = o_.buffer_mb;
-      lo.promisc = o_.promisc;
-      auto src = capture::LiveSource::open(lo, err);
-      if (!src) {
-        diag("cannot capture on " + err);
-        // A filter that does not compile is a usage error; a missing device or permission
-        // problem is an input error.
-        return err.find(": filter '") != std::string::npos ? kExitUsage : kExitInputError;
-      }
-      auto h = std::make_unique<Handle>(io_, std::move(src));
-      h->rt = this;
-      handles_.push_back(std::move(h));
+    pipeline::LiveConfig lc;
+    lc.interfaces = o_.interfaces;
+    lc.capture.bpf = o_.bpf;
+    lc.capture.snaplen = o_.snaplen;
+    lc.capture.ring_bytes = std::uint64_t{o_.buffer_mb} << 20;
+    lc.capture.promisc = o_.promisc;
+    lc.capture.immediate = o_.immediate;
+    lc.capture.block_timeout_ms = o_.block_timeout_ms;
+    lc.workers = o_.pipe.workers;
+    for (const auto& pr : p_.cfg.home_net.prefixes())
+      lc.home_net.push_back({pr.net, pr.len});
+    lc.classifier = p_.cfg;
+    lc.log_flows = o_.pipe.log_flows;
+    lc.matcher = p_.matcher;
+    lc.engines = p_.engines;
+    workers_ = std::make_unique<pipeline::LiveWorkers>(std::move(lc));
+    bool usage = false;
+    if (!workers_->open(err, usage)) {
+      diag("cannot capture on " + err);
+      return usage ? kExitUsage : kExitInputError;
     }
     // 2. The only listening socket, and only when asked for.
     if (!o_.metrics.empty()) {
-      metrics_ = std::make_unique<MetricsServer>(io_, [this] { return metricsText(); });
+      MetricsServer::Limits lim;
+      lim.timeout = std::chrono::milliseconds(o_.metrics_timeout_ms);
+      lim.max_connections = static_cast<std::size_t>(o_.metrics_connections);
+      metrics_ = std::make_unique<MetricsServer>(
+          io_, [this] { return metricsText(); }, lim);
       if (!metrics_->listen(o_.metrics, err)) {
         diag(err);
         return kExitUsage;
@@ -106,27 +116,23 @@ public:
       }
       diag(fmt::format("running as {} (uid {}, gid {})", o_.user, getuid(), getgid()));
     }
-    if (!o_.pipe.quiet) {
-      std::string names;
-      for (const auto& h : handles_)
-        names += (names.empty() ? "" : ", ") + h->src->name() + " (" +
-                 capture::linkTypeName(h->src->linkType()) + ")";
-      diag("capturing on " + names + (o_.bpf.empty() ? "" : " filter '" + o_.bpf + "'"));
+    // The summary is written as the user we run as.
+    if (!o_.pipe.summary.empty() && !pipeline::summaryWritable(o_.pipe.summary, err)) {
+      diag(err);
+      return kExitUsage;
     }
-    if (o_.pipe.workers > 1) {
-      pool_ = std::make_unique<WorkerPool>(p_.cfg, o_.pipe.log_flows, p_.matcher, p_.outs,
-                                           o_.pipe.workers, /*packet_clock=*/false);
-      if (!pool_->start(err)) {
-        diag(err);
-        return kExitUsage;
-      }
+    if (!workers_->start([this] { asio::post(io_, [this] { onWorkers(); }); }, err)) {
+      diag(err);
+      return kExitUsage;
     }
+    if (!o_.pipe.quiet)
+      diag("capturing on " + workers_->describe() +
+           (o_.bpf.empty() ? "" : " filter '" + o_.bpf + "'") +
+           (workers_->size() > 1 ? fmt::format("; {} workers", workers_->size()) : ""));
     start_us_ = wallNowUs();
     last_stats_us_ = start_us_;
-    for (auto& h : handles_)
-      arm(*h);
-    tick_ = std::make_unique<asio::steady_timer>(io_);
-    scheduleTick();
+    sync_timer_ = std::make_unique<asio::steady_timer>(io_);
+    scheduleSync();
     if (o_.stats_interval > 0) {
       stats_timer_ = std::make_unique<asio::steady_timer>(io_);
       scheduleStats();
@@ -140,81 +146,21 @@ public:
   }
 
 private:
-  struct Handle {
-    Handle(asio::io_context& io, capture::LiveSourcePtr s)
-        : src(std::move(s)), sd(io, src->selectableFd()) {}
-    ~Handle() {
-      // The descriptor belongs to libpcap: never let asio close it.
-      if (sd.is_open())
-        sd.release();
-    }
-    capture::LiveSourcePtr src;
-    asio::posix::stream_descriptor sd;
-    LiveRuntime* rt = nullptr;
-  };
-
-  static void onPacket(void* ctx, const PacketView& pv) {
-    static_cast<LiveRuntime*>(ctx)->packet(pv);
-  }
-
-  void packet(const PacketView& pv) {
-    ++packets_;
-    bytes_ += pv.wire_len;
-    if (pv.ts > last_pkt_us_)
-      last_pkt_us_ = pv.ts;
-    if (first_pkt_us_ == 0)
-      first_pkt_us_ = pv.ts;
-    const DecodeStatus ds = decodePacket(pv, dp_);
-    if (!decodeUsable(ds))
-      ++undecodable_;
-    else if (pool_)
-      pool_->route(pv, dp_);
-    else
-      p_.classifier->onPacket(dp_);
-  }
-
-  /// Reads what is ready on `h`, at most kDispatchBudget packets; returns how many, or -1 on
-  /// a capture error (reported on stderr).
-  int drain(Handle& h) {
-    int total = 0;
-    while (total < kDispatchBudget) {
-      const int n = h.src->dispatch(kDispatchBudget - total, &LiveRuntime::onPacket, this);
-      if (n < 0) {
-        diag("capture error: " + h.src->error());
-        return -1;
-      }
-      if (n == 0)
-        break;
-      total += n;
-    }
-    return total;
-  }
-
-  void arm(Handle& h) {
-    h.sd.async_wait(asio::posix::stream_descriptor::wait_read,
-                    [this, &h](const boost::system::error_code& ec) {
-                      if (!ec)
-                        onReadable(h);
-                    });
-  }
-
-  /// Drains a bounded burst, then either comes back right after the other handlers had their
-  /// turn (budget used up: more is pending) or waits for readiness again. The 1 s tick also
-  /// drains every handle, so a readiness edge lost between the last read and the next wait
-  /// delays packets by at most a second.
-  void onReadable(Handle& h) {
-    if (stopping_)
-      return;
-    const int n = drain(h);
-    if (n < 0) {
+  /// A worker has events waiting, or failed.
+  void onWorkers() {
+    writeEvents();
+    std::string err;
+    if (!stopping_ && workers_->failed(err)) {
+      diag(err);
       exit_code_ = kExitInputError;
       stop();
-      return;
     }
-    if (n >= kDispatchBudget)
-      asio::post(io_, [this, &h] { onReadable(h); });
-    else
-      arm(h);
+  }
+
+  void writeEvents() {
+    for (const auto& ev : workers_->takeEvents())
+      for (auto* s : p_.outs)
+        s->write(ev);
   }
 
   void waitSignal() {
@@ -237,156 +183,110 @@ private:
     stopping_ = true;
     boost::system::error_code ig;
     signals_.cancel(ig);
-    if (tick_)
-      tick_->cancel();
-    if (stats_timer_)
-      stats_timer_->cancel();
-    if (summary_timer_)
-      summary_timer_->cancel();
-    for (auto& h : handles_)
-      h->sd.cancel(ig);
+    for (auto* t : {sync_timer_.get(), stats_timer_.get(), summary_timer_.get()})
+      if (t != nullptr)
+        t->cancel();
     if (metrics_)
       metrics_->close();
     io_.stop();
   }
 
-  TimeUs liveNow() const { return std::max(wallNowUs(), last_pkt_us_); }
-
-  /// Counters (and the ledger) of the in-line classifier or of all workers.
-  PoolSnapshot snapshot(bool with_ledger) {
-    return pool_ ? pool_->snapshot(with_ledger) : snapshotOf(*p_.classifier, *p_.eve, with_ledger);
-  }
-
-  void scheduleTick() {
-    tick_->expires_after(std::chrono::seconds(1));
-    tick_->async_wait([this](const boost::system::error_code& ec) {
+  void scheduleSync() {
+    sync_timer_->expires_after(std::chrono::seconds(1));
+    sync_timer_->async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_)
         return;
-      for (auto& h : handles_)
-        if (drain(*h) < 0) {
-          exit_code_ = kExitInputError;
-          stop();
-          return;
-        }
-      if (pool_) {
-        pool_->tick(liveNow());
-        pool_->flushEpoch(); // events of slow links leave within the second too
-      } else {
-        p_.classifier->expire(liveNow());
-      }
+      writeEvents();
       for (auto& s : p_.sinks)
         s->sync(); // files and stdout: fflush; network sinks deliver on their own thread
-      scheduleTick();
+      scheduleSync();
     });
   }
 
   void scheduleStats() {
-    stats_timer_->expires_after(
-        std::chrono::milliseconds(static_cast<long>(o_.stats_interval * 1000)));
+    stats_timer_->expires_after(secondsToMs(o_.stats_interval));
     stats_timer_->async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_)
         return;
+      writeEvents();
       writeStats();
       scheduleStats();
     });
   }
 
   void scheduleSummary() {
-    summary_timer_->expires_after(
-        std::chrono::milliseconds(static_cast<long>(o_.summary_interval * 1000)));
+    summary_timer_->expires_after(secondsToMs(o_.summary_interval));
     summary_timer_->async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_)
         return;
-      writeSummary();
+      classify::Ledger ledger;
+      std::string err;
+      if (!workers_->ledger(ledger))
+        diag("warning: a capture worker did not hand over its ledger in time; summary not "
+             "rewritten");
+      else if (!pipeline::writeSummaryFile(
+                   o_.pipe.summary, alerts::summaryJson(ledger, p_.matcher->set(), meta()), err))
+        diag("warning: " + err);
       scheduleSummary();
     });
   }
 
-  capture::LiveStats pcapTotals() {
-    capture::LiveStats t;
-    for (auto& h : handles_) {
-      capture::LiveStats s;
-      if (h->src->stats(s)) {
-        t.received += s.received;
-        t.dropped += s.dropped;
-        t.if_dropped += s.if_dropped;
-      }
-    }
-    return t;
+  /// The figures as of the workers' last publication (never waits for them).
+  pipeline::StatsView view(TimeUs now) {
+    const pipeline::LiveCounters c = workers_->counters();
+    pipeline::StatsView v;
+    v.input.packets = c.packets;
+    v.input.bytes = c.bytes;
+    const auto& lts = workers_->linkTypes();
+    for (std::size_t i = 0; i < lts.size() && i < c.interface_packets.size(); ++i)
+      v.input.link_types[lts[i]] += c.interface_packets[i];
+    v.input.decode = c.decode;
+    v.input.first_ts = c.first_ts;
+    v.input.last_ts = c.last_ts;
+    v.pool.stats = c.stats;
+    v.pool.table = c.table;
+    v.pool.active_flows = c.active_flows;
+    v.pool.vendor_written = c.vendor_written;
+    v.worker_packets = workers_->workerPackets();
+    pipeline::LiveInfo li;
+    li.uptime_s = static_cast<double>(now - start_us_) / 1e6;
+    const double dt = static_cast<double>(now - last_stats_us_) / 1e6;
+    li.pps = dt > 0 ? static_cast<double>(c.packets - last_stats_packets_) / dt : 0.0;
+    li.bps = dt > 0 ? static_cast<double>(c.bytes - last_stats_bytes_) * 8 / dt : 0.0;
+    li.capture = c.capture;
+    li.reloads = reloads_;
+    li.reload_failures = reload_failures_;
+    li.merge_forced = c.merge_forced;
+    for (std::size_t i = 0; i < o_.interfaces.size() && i < c.interface_packets.size(); ++i)
+      li.interfaces.emplace_back(o_.interfaces[i], c.interface_packets[i]);
+    v.live = std::move(li);
+    return v;
   }
 
   void writeStats() {
     const TimeUs now = wallNowUs();
-    const double dt = static_cast<double>(now - last_stats_us_) / 1e6;
-    const auto pc = pcapTotals();
-    const PoolSnapshot view = snapshot(false);
-    const auto& cs = view.stats;
-    const auto& ts = view.table;
-    nlohmann::ordered_json j;
-    j["timestamp"] = alerts::isoTime(now);
-    j["event_type"] = "stats";
-    nlohmann::ordered_json st;
-    st["uptime"] = static_cast<double>(now - start_us_) / 1e6;
-    st["packets"] = packets_;
-    st["bytes"] = bytes_;
-    st["pps"] = dt > 0 ? static_cast<double>(packets_ - last_stats_packets_) / dt : 0.0;
-    st["bps"] = dt > 0 ? static_cast<double>(bytes_ - last_stats_bytes_) * 8 / dt : 0.0;
-    st["undecodable"] = undecodable_;
-    nlohmann::ordered_json cap;
-    cap["received"] = pc.received;
-    cap["dropped"] = pc.dropped;
-    cap["if_dropped"] = pc.if_dropped;
-    st["capture"] = cap;
-    nlohmann::ordered_json fl;
-    fl["active"] = view.active_flows;
-    fl["created"] = ts.created;
-    fl["peak"] = ts.peak;
-    for (int i = 0; i < static_cast<int>(classify::EndReason::Count_); ++i)
-      fl[classify::endReasonName(static_cast<classify::EndReason>(i))] = ts.ended[i];
-    st["flows"] = fl;
-    st["vendor_alerts"] = cs.vendor_alerts;
-    st["alerts_written"] = view.vendor_written;
-    st["alerts_deduplicated"] = cs.alerts_deduplicated;
-    st["signature_reloads"] = reloads_;
-    st["signature_reload_failures"] = reload_failures_;
-    j["stats"] = st;
+    const pipeline::StatsView v = view(now);
     alerts::OutEvent ev;
     ev.kind = alerts::EventKind::Stats;
     ev.ts_us = now;
-    ev.json = alerts::dumpLine(j);
+    ev.json = alerts::dumpLine(pipeline::statsJson(v, now));
     p_.eve->write(ev);
     last_stats_us_ = now;
-    last_stats_packets_ = packets_;
-    last_stats_bytes_ = bytes_;
+    last_stats_packets_ = v.input.packets;
+    last_stats_bytes_ = v.input.bytes;
   }
 
-  bool writeSummary() {
-    if (o_.pipe.summary.empty())
-      return true;
-    alerts::SummaryMeta meta;
-    meta.tool_version = VW_VERSION;
-    meta.signature_version = p_.matcher->set().info().version;
+  alerts::SummaryMeta meta() {
+    const pipeline::LiveCounters c = workers_->counters();
+    alerts::SummaryMeta m;
+    m.tool_version = VW_VERSION;
+    m.signature_version = p_.matcher->set().info().version;
     for (const auto& i : o_.interfaces)
-      meta.inputs.push_back("live:" + i);
-    meta.first_packet_us = first_pkt_us_;
-    meta.last_packet_us = last_pkt_us_;
-    meta.packets = packets_;
-    const auto doc = alerts::summaryJson(snapshot(true).ledger, p_.matcher->set(), meta);
-    const std::string tmp = o_.pipe.summary + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-      out.flush();
-      if (!out) {
-        diag("cannot write summary '" + tmp + "'");
-        return false;
-      }
-    }
-    if (std::rename(tmp.c_str(), o_.pipe.summary.c_str()) != 0) {
-      diag("cannot rename '" + tmp + "' to '" + o_.pipe.summary + "'");
-      return false;
-    }
-    return true;
+      m.inputs.push_back("live:" + i);
+    m.first_packet_us = c.first_ts;
+    m.last_packet_us = c.last_ts;
+    m.packets = c.packets;
+    return m;
   }
 
   void reload() {
@@ -399,10 +299,7 @@ private:
            p_.matcher->set().info().version);
     } else {
       ++reloads_;
-      if (pool_)
-        pool_->setMatcher(m);
-      else
-        p_.classifier->setMatcher(m);
+      workers_->setMatcher(m);
       p_.eve->setSignatures(m->sharedSet());
       p_.matcher = std::move(m);
       diag("SIGHUP: signature set version " + p_.matcher->set().info().version + " loaded");
@@ -412,28 +309,30 @@ private:
   }
 
   std::string metricsText() {
-    const auto pc = pcapTotals();
-    const PoolSnapshot view = snapshot(false);
-    const auto& cs = view.stats;
-    const auto& ts = view.table;
+    const pipeline::StatsView v = view(wallNowUs());
+    const auto& cs = v.pool.stats;
     std::string s;
-    auto metric = [&s](const char* name, const char* type, const char* help, double v) {
-      s += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, v);
+    auto metric = [&s](const char* name, const char* type, const char* help, double val) {
+      s += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, val);
     };
     metric("vendorwatch_packets_total", "counter", "Packets read from the capture handles.",
-           static_cast<double>(packets_));
+           static_cast<double>(v.input.packets));
     metric("vendorwatch_bytes_total", "counter", "Bytes on the wire of the packets read.",
-           static_cast<double>(bytes_));
-    metric("vendorwatch_capture_received_total", "counter", "libpcap: packets received.",
-           static_cast<double>(pc.received));
+           static_cast<double>(v.input.bytes));
+    metric("vendorwatch_undecodable_total", "counter", "Packets that gave nothing to classify.",
+           static_cast<double>(v.input.undecodable()));
+    metric("vendorwatch_capture_received_total", "counter", "Kernel: packets received.",
+           static_cast<double>(v.live->capture.received));
     metric("vendorwatch_capture_dropped_total", "counter",
-           "libpcap: packets dropped for lack of buffer space.", static_cast<double>(pc.dropped));
+           "Kernel: packets dropped for lack of ring space (ps_drop).",
+           static_cast<double>(v.live->capture.dropped));
     metric("vendorwatch_capture_if_dropped_total", "counter",
-           "libpcap: packets dropped by the interface.", static_cast<double>(pc.if_dropped));
-    metric("vendorwatch_flows_active", "gauge", "Flows in the flow table.",
-           static_cast<double>(view.active_flows));
+           "Kernel: packets dropped by the interface (ps_ifdrop).",
+           static_cast<double>(v.live->capture.if_dropped));
+    metric("vendorwatch_flows_active", "gauge", "Flows in the flow tables.",
+           static_cast<double>(v.pool.active_flows));
     metric("vendorwatch_flows_created_total", "counter", "Flows created.",
-           static_cast<double>(ts.created));
+           static_cast<double>(v.pool.table.created));
     metric("vendorwatch_vendor_alerts_total", "counter", "Vendor alerts raised.",
            static_cast<double>(cs.vendor_alerts));
     metric("vendorwatch_alerts_deduplicated_total", "counter", "Vendor alerts suppressed by dedup.",
@@ -442,59 +341,41 @@ private:
            static_cast<double>(reloads_));
     metric("vendorwatch_signature_reload_failures_total", "counter", "Rejected signature reloads.",
            static_cast<double>(reload_failures_));
+    s += "# HELP vendorwatch_worker_packets_total Packets read by each capture worker.\n"
+         "# TYPE vendorwatch_worker_packets_total counter\n";
+    for (std::size_t i = 0; i < v.worker_packets.size(); ++i)
+      s += fmt::format("vendorwatch_worker_packets_total{{worker=\"{}\"}} {}\n", i,
+                       v.worker_packets[i]);
     return s;
   }
 
   int shutdown() {
-    // Stop capture: read what the kernel already holds, then close the handles.
-    for (auto& h : handles_)
-      while (drain(*h) >= kDispatchBudget) {
-      }
-    const auto pc = pcapTotals();
-    if (pool_)
-      pool_->finish(classify::EndReason::Shutdown); // joins the workers, writes their events
-    else
-      p_.classifier->endAll(classify::EndReason::Shutdown);
-    if (o_.pipe.log_stats || o_.stats_interval > 0)
-      writeStats();
-    for (auto& s : p_.sinks) {
-      if (!s->flush(o_.pipe.flush_timeout_ms)) {
-        const auto st = s->stats();
-        diag(fmt::format("{}: {} event(s) could not be delivered before the flush timeout",
-                         s->name(), st.queued + st.failed));
-      }
-    }
+    // The workers read what the kernel already holds, end every flow and stop.
+    workers_->stop(classify::EndReason::Shutdown);
+    writeEvents();
+    std::string err;
     int rc = exit_code_;
-    if (!writeSummary() && rc == kExitOk)
+    if (workers_->failed(err) && rc == kExitOk) {
+      diag(err);
       rc = kExitInputError;
-    const bool tty = isatty(STDERR_FILENO) != 0;
-    if (o_.pipe.table || (tty && !o_.pipe.no_table && !o_.pipe.quiet))
-      std::fputs(alerts::hostTable(snapshot(true).ledger, p_.matcher->set()).c_str(), stderr);
-    if (!o_.pipe.quiet) {
-      const PoolSnapshot view = snapshot(false);
-      const auto& ts = view.table;
-      diag(fmt::format("live: {} packets, {}; libpcap received {}, dropped {}, if-dropped {}; "
-                       "{} flows; {} vendor alerts written",
-                       packets_, alerts::humanBytes(bytes_), pc.received, pc.dropped, pc.if_dropped,
-                       ts.created, view.vendor_written));
     }
-    handles_.clear();
-    return rc;
+    const TimeUs now = wallNowUs();
+    const pipeline::StatsView v = view(now);
+    classify::Ledger ledger;
+    workers_->ledger(ledger);
+    return finishRun(p_, o_.pipe, v, now, o_.stats_interval > 0, ledger, meta(), rc);
   }
 
   const LiveCmdOptions& o_;
   Pipeline& p_;
   asio::io_context io_;
   asio::signal_set signals_;
-  std::vector<std::unique_ptr<Handle>> handles_;
-  std::unique_ptr<asio::steady_timer> tick_, stats_timer_, summary_timer_;
+  std::unique_ptr<pipeline::LiveWorkers> workers_; ///< destroyed (joined) before io_
+  std::unique_ptr<asio::steady_timer> sync_timer_, stats_timer_, summary_timer_;
   std::unique_ptr<MetricsServer> metrics_;
-  std::unique_ptr<WorkerPool> pool_; ///< --workers > 1; otherwise p_.classifier in-line
-  DecodedPacket dp_;
-  std::uint64_t packets_ = 0, bytes_ = 0, undecodable_ = 0;
   std::uint64_t last_stats_packets_ = 0, last_stats_bytes_ = 0;
   std::uint64_t reloads_ = 0, reload_failures_ = 0;
-  TimeUs start_us_ = 0, last_stats_us_ = 0, first_pkt_us_ = 0, last_pkt_us_ = 0;
+  TimeUs start_us_ = 0, last_stats_us_ = 0;
   bool stopping_ = false;
   int exit_code_ = kExitOk;
 };
@@ -512,6 +393,26 @@ int runLive(LiveCmdOptions& o, CLI::App& cmd) {
     diag("live: at least one -i/--interface is required (on the command line or in --config)");
     return kExitUsage;
   }
+  if (o.interfaces.size() > pipeline::kMaxInterfaces) {
+    diag(fmt::format("live: at most {} interfaces (-i), got {}", pipeline::kMaxInterfaces,
+                     o.interfaces.size()));
+    return kExitUsage;
+  }
+  for (std::size_t i = 0; i < o.interfaces.size(); ++i)
+    for (std::size_t j = i + 1; j < o.interfaces.size(); ++j)
+      if (o.interfaces[i] == o.interfaces[j]) {
+        diag("live: interface '" + o.interfaces[i] + "' given twice");
+        return kExitUsage;
+      }
+  const std::uint64_t per_handle = (std::uint64_t{o.buffer_mb} << 20) / o.pipe.workers;
+  if (per_handle > capture::kMaxRingBytesPerHandle) {
+    diag(fmt::format("--buffer-size {} MiB over {} capture handle(s) per interface is {} MiB per "
+                     "handle; libpcap takes at most {} MiB per handle (add --workers or lower "
+                     "--buffer-size)",
+                     o.buffer_mb, o.pipe.workers, per_handle >> 20,
+                     capture::kMaxRingBytesPerHandle >> 20));
+    return kExitUsage;
+  }
   if (o.summary_interval > 0 && o.pipe.summary.empty())
     diag("warning: --summary-interval has no effect without --summary FILE");
   if (!o.metrics.empty()) {
@@ -523,9 +424,9 @@ int runLive(LiveCmdOptions& o, CLI::App& cmd) {
     }
   }
   Pipeline pipe;
-  if (!buildPipeline(o.pipe, pipe, /*with_classifier=*/o.pipe.workers <= 1))
+  if (!buildPipeline(o.pipe, pipe))
     return kExitUsage;
-  LiveRuntime rt(o, pipe);
+  LiveFrontEnd rt(o, pipe);
   return rt.run();
 }
 
@@ -537,27 +438,43 @@ void addLiveCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("-i,--interface", o->interfaces, "Interface to capture on (repeatable)");
   c->add_option("-f,--filter", o->bpf, "BPF filter expression (libpcap syntax)");
   c->add_option("--snaplen", o->snaplen, "Bytes captured per packet")
-      ->check(CLI::Range(64, 262144))
+      ->check(integerRange(64, 262144))
       ->capture_default_str();
-  c->add_option("--buffer-size", o->buffer_mb, "Kernel capture buffer in MiB")
-      ->check(CLI::Range(1, 4096))
+  c->add_option("--buffer-size", o->buffer_mb,
+                "Kernel capture ring per interface in MiB (split between the workers)")
+      ->check(integerRange(1, 4096))
       ->capture_default_str();
   c->add_flag("--promisc,!--no-promisc", o->promisc, "Promiscuous mode (default on)");
+  c->add_flag("--immediate", o->immediate,
+              "Deliver every packet at once (TPACKET_V2) instead of in blocks (TPACKET_V3)");
+  c->add_option("--block-timeout", o->block_timeout_ms,
+                "Milliseconds after which the kernel hands over a block that is not full")
+      ->check(integerRange(1, 1000))
+      ->capture_default_str();
   c->add_option("--summary-interval", o->summary_interval,
                 "Rewrite --summary FILE every S seconds (atomically; 0 = only at exit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(secondsRange(1, kMaxSeconds, true));
   c->add_option("--stats-interval", o->stats_interval,
                 "Write a 'stats' event every S seconds (0 = only at exit with --log-stats)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(secondsRange(1, kMaxSeconds, true));
   c->add_option("-Z,--user", o->user, "Drop root to USER once the capture handles are open");
   c->add_option("--metrics", o->metrics,
                 "Serve Prometheus metrics on ADDR:PORT (default address 127.0.0.1)");
+  c->add_option("--metrics-timeout", o->metrics_timeout_ms,
+                "Milliseconds a metrics client has to send its request and read the answer")
+      ->check(integerRange(100, 60'000))
+      ->capture_default_str();
+  c->add_option("--metrics-connections", o->metrics_connections,
+                "Metrics connections served at once; more are closed at once")
+      ->check(integerRange(1, 1024))
+      ->capture_default_str();
   c->add_option("--config", o->config, "TOML file with the same keys as the long flags");
   addPipelineOptions(*c, o->pipe);
   c->footer("Examples:\n"
             "  vendorwatch live -i eth1 --eve /var/log/vendorwatch/eve.json -Z vendorwatch\n"
             "  vendorwatch live -i eth1 -i eth2 -f 'not port 22' --summary /var/lib/vw/ledger.json "
             "--summary-interval 300\n"
+            "  vendorwatch live -i eth1 --workers 2 --metrics :9917\n"
             "  vendorwatch live --config /etc/vendorwatch/vendorwatch.toml\n"
             "Signals: SIGINT/SIGTERM stop cleanly; SIGHUP reloads signatures and reopens files.");
   c->callback([o, c, &run] { run = [o, c] { return runLive(*o, *c); }; });

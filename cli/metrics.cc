@@ -1,15 +1,18 @@
 #include "metrics.h"
 
-#include <array>
-
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 
 namespace vw::cli {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
 using asio::ip::tcp;
 
 bool parseListenAddress(const std::string& spec, std::string& host, unsigned short& port,
@@ -45,66 +48,104 @@ bool parseListenAddress(const std::string& spec, std::string& host, unsigned sho
 }
 
 struct MetricsServer::Impl : std::enable_shared_from_this<MetricsServer::Impl> {
-  Impl(asio::io_context& io, std::function<std::string()> r)
-      : io_(io), acceptor_(io), render_(std::move(r)) {}
+  Impl(asio::io_context& io, std::function<std::string()> r, Limits l)
+      : io_(io), acceptor_(io), render_(std::move(r)), lim_(l) {}
 
-  struct Conn {
-    explicit Conn(asio::io_context& io) : sock(io) {}
-    tcp::socket sock;
-    asio::streambuf in{8192};
-    std::string out;
+  /// One connection: read one request (headers only, 8 KiB at most) within the deadline,
+  /// answer within the deadline, close.
+  struct Session : std::enable_shared_from_this<Session> {
+    Session(tcp::socket s, std::shared_ptr<Impl> owner)
+        : stream(std::move(s)), impl(std::move(owner)) {
+      ++impl->active_;
+    }
+    ~Session() { --impl->active_; }
+
+    void start() {
+      parser.header_limit(8192);
+      parser.body_limit(0);
+      stream.expires_after(impl->lim_.timeout);
+      http::async_read(
+          stream, buf, parser,
+          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    }
+
+    void onRead(beast::error_code ec) {
+      if (ec) {
+        if (ec == beast::error::timeout)
+          ++impl->counters_.timed_out;
+        else if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted)
+          ++impl->counters_.bad_requests;
+        return closeNow();
+      }
+      const auto& req = parser.get();
+      res.version(11);
+      res.keep_alive(false);
+      res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      const std::string_view target(req.target().data(), req.target().size());
+      if (req.method() != http::verb::get && req.method() != http::verb::head) {
+        res.result(http::status::method_not_allowed);
+        res.body() = "method not allowed\n";
+      } else if (target != "/metrics" && target != "/") {
+        res.result(http::status::not_found);
+        res.body() = "not found: try /metrics\n";
+      } else {
+        res.result(http::status::ok);
+        res.body() = impl->render_();
+      }
+      res.prepare_payload();
+      if (req.method() == http::verb::head)
+        res.body().clear(); // Content-Length stays that of the GET answer
+      ++impl->counters_.served;
+      stream.expires_after(impl->lim_.timeout);
+      http::async_write(stream, res,
+                        [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                          if (wec == beast::error::timeout)
+                            ++self->impl->counters_.timed_out;
+                          self->closeNow();
+                        });
+    }
+
+    void closeNow() {
+      beast::error_code ig;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ig);
+      stream.close();
+    }
+
+    beast::tcp_stream stream;
+    beast::flat_buffer buf{8192};
+    http::request_parser<http::empty_body> parser;
+    http::response<http::string_body> res;
+    std::shared_ptr<Impl> impl;
   };
 
   void accept() {
-    auto self = shared_from_this();
-    auto c = std::make_shared<Conn>(io_);
-    acceptor_.async_accept(c->sock, [self, c](const boost::system::error_code& ec) {
-      if (ec == asio::error::operation_aborted || !self->acceptor_.is_open())
-        return;
-      if (!ec)
-        self->serve(c);
-      self->accept();
-    });
-  }
-
-  void serve(const std::shared_ptr<Conn>& c) {
-    auto self = shared_from_this();
-    asio::async_read_until(
-        c->sock, c->in, "\r\n\r\n", [self, c](const boost::system::error_code& ec, std::size_t) {
-          if (ec)
-            return; // closed, or request larger than 8 KiB
-          std::istream is(&c->in);
-          std::string method;
-          is >> method;
-          std::string body, status = "200 OK";
-          if (method == "GET" || method == "HEAD") {
-            body = self->render_();
-          } else {
-            status = "405 Method Not Allowed";
-            body = "method not allowed\n";
+    acceptor_.async_accept(
+        io_, [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket sock) {
+          if (ec == asio::error::operation_aborted || !self->acceptor_.is_open())
+            return;
+          if (!ec) {
+            if (self->active_ >= self->lim_.max_connections) {
+              ++self->counters_.refused;
+              boost::system::error_code ig;
+              sock.close(ig);
+            } else {
+              std::make_shared<Session>(std::move(sock), self)->start();
+            }
           }
-          c->out = "HTTP/1.1 " + status +
-                   "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
-                   "Content-Length: " +
-                   std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-          if (method != "HEAD")
-            c->out += body;
-          asio::async_write(c->sock, asio::buffer(c->out),
-                            [c](const boost::system::error_code&, std::size_t) {
-                              boost::system::error_code ig;
-                              c->sock.shutdown(tcp::socket::shutdown_both, ig);
-                              c->sock.close(ig);
-                            });
+          self->accept();
         });
   }
 
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   std::function<std::string()> render_;
+  Limits lim_;
+  std::size_t active_ = 0;
+  Counters counters_;
 };
 
-MetricsServer::MetricsServer(asio::io_context& io, std::function<std::string()> render)
-    : impl_(std::make_shared<Impl>(io, std::move(render))) {}
+MetricsServer::MetricsServer(asio::io_context& io, std::function<std::string()> render, Limits lim)
+    : impl_(std::make_shared<Impl>(io, std::move(render), lim)) {}
 
 MetricsServer::~MetricsServer() {
   close();
@@ -142,6 +183,10 @@ std::string MetricsServer::boundAddress() const {
   if (ec)
     return {};
   return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+MetricsServer::Counters MetricsServer::counters() const {
+  return impl_->counters_;
 }
 
 } // namespace vw::cli

@@ -1,11 +1,46 @@
 #include "pipeline.h"
 
+#include <cmath>
+
+#include <fmt/format.h>
+
 #include <vw/alerts/sinks.h>
 #include <vw/classify/ndpi_engine.h>
 
 #include "common.h"
 
 namespace vw::cli {
+
+CLI::Validator secondsRange(double lo, double hi, bool zero_means_off) {
+  const std::string desc = zero_means_off ? fmt::format("SECONDS: 0 (off) or {} to {}", lo, hi)
+                                          : fmt::format("SECONDS: {} to {}", lo, hi);
+  return CLI::Validator(
+      [lo, hi, zero_means_off](std::string& in) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(in, v) || !std::isfinite(v))
+          return "'" + in + "' is not a number of seconds";
+        if (zero_means_off && v == 0)
+          return {};
+        if (v < lo || v > hi)
+          return fmt::format("{} s is out of range: {}{} to {} s", in,
+                             zero_means_off ? "0 (off) or " : "", lo, hi);
+        return {};
+      },
+      desc);
+}
+
+CLI::Validator integerRange(long long lo, long long hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& in) -> std::string {
+        long long v = 0;
+        if (!CLI::detail::lexical_cast(in, v))
+          return "'" + in + "' is not an integer";
+        if (v < lo || v > hi)
+          return fmt::format("{} is out of range: {} to {}", in, lo, hi);
+        return {};
+      },
+      fmt::format("INT: {} to {}", lo, hi));
+}
 
 void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
   c.add_option("--signatures", o.signatures, "Signature directory (default: bundled set)");
@@ -22,31 +57,31 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
                "fe80::/10)");
   c.add_option("--max-flows", o.max_flows,
                "Flow table capacity; the oldest idle flow is evicted at the cap")
-      ->check(CLI::Range(1u, 100'000'000u))
+      ->check(integerRange(1, 100'000'000))
       ->capture_default_str();
   c.add_option("--idle-timeout", o.idle_timeout, "Seconds without packets before a flow ends")
-      ->check(CLI::PositiveNumber)
+      ->check(secondsRange(0.001, kMaxSeconds, false))
       ->capture_default_str();
   c.add_option("--active-timeout", o.active_timeout,
                "Seconds after which a long flow is split (0 = never)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(secondsRange(0.001, kMaxSeconds, true))
       ->capture_default_str();
   c.add_flag("--ignore-vlan", o.ignore_vlan, "Do not use VLAN ids in flow keys");
   c.add_option("--dpi-packets", o.dpi_packets, "Packets per flow given to nDPI at most")
-      ->check(CLI::Range(1u, 1000u))
+      ->check(integerRange(1, 1000))
       ->capture_default_str();
   c.add_option("--dpi-udp-unknown-packets", o.dpi_udp_unknown,
                "Packets given to nDPI at most for a UDP flow it has not named yet")
-      ->check(CLI::Range(1u, 1000u))
+      ->check(integerRange(1, 1000))
       ->capture_default_str();
   c.add_option("--dpi-idle-timeout", o.dpi_idle_timeout,
                "Seconds without packets after which a flow's inspection ends and its DPI state "
                "is freed (0 = keep until the flow ends)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(secondsRange(0.001, kMaxSeconds, true))
       ->capture_default_str();
   c.add_option("--dedup-window", o.dedup_window,
                "Seconds within which a host x vendor alert is written once (0 = off)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(secondsRange(0.001, kMaxSeconds, true))
       ->capture_default_str();
   c.add_option("--eve", o.eve_files, "Append events to FILE (JSON lines); repeatable")
       ->allow_extra_args(false);
@@ -55,7 +90,7 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
       ->allow_extra_args(false);
   c.add_option("--syslog-format", o.syslog_format, "5424 or cef")->capture_default_str();
   c.add_option("--syslog-queue", o.syslog_queue, "Events queued per TCP/TLS syslog sink")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+      ->check(integerRange(1, 10'000'000))
       ->capture_default_str();
   c.add_option("--syslog-ca", o.syslog_ca, "TLS: PEM CA bundle of the collector (default: system)");
   c.add_option("--syslog-cert", o.syslog_cert, "TLS: client certificate (PEM)");
@@ -65,11 +100,12 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
   c.add_option("--syslog-facility", o.syslog_facility, "Syslog facility name or 0..23")
       ->capture_default_str();
   c.add_option("--flush-timeout", o.flush_timeout_ms, "Milliseconds to wait for sinks at exit")
-      ->check(CLI::NonNegativeNumber)
+      ->check(integerRange(0, 600'000))
       ->capture_default_str();
   c.add_option("--workers", o.workers,
-               "Classification threads besides the reader; each owns a share of the hosts")
-      ->check(CLI::Range(1u, 64u))
+               "Classification workers, each owning a share of the hosts (scan: threads "
+               "besides the reader; live: capture threads in a kernel fanout group)")
+      ->check(integerRange(1, 64))
       ->capture_default_str();
   c.add_flag("--stdout", o.force_stdout,
              "Also write events to stdout when --eve/--syslog are given");
@@ -96,7 +132,40 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
   return true;
 }
 
-bool buildPipeline(const PipelineOptions& o, Pipeline& p, bool with_classifier) {
+int finishRun(Pipeline& p, const PipelineOptions& o, const pipeline::StatsView& view,
+              TimeUs stats_time, bool stats_event, const classify::Ledger& ledger,
+              alerts::SummaryMeta meta, int rc) {
+  if (o.log_stats || stats_event) {
+    alerts::OutEvent ev;
+    ev.kind = alerts::EventKind::Stats;
+    ev.ts_us = stats_time;
+    ev.json = alerts::dumpLine(pipeline::statsJson(view, stats_time));
+    p.eve->write(ev);
+  }
+  for (const auto& m : pipeline::flushSinks(p.sinks, o.flush_timeout_ms))
+    diag(m);
+  if (!o.summary.empty()) {
+    meta.tool_version = VW_VERSION;
+    meta.signature_version = p.matcher->set().info().version;
+    std::string err;
+    if (!pipeline::writeSummaryFile(o.summary, alerts::summaryJson(ledger, p.matcher->set(), meta),
+                                    err)) {
+      diag(err);
+      if (rc == kExitOk)
+        rc = kExitInputError;
+    }
+  }
+  if (pipeline::wantHostTable(o.table, o.no_table, o.quiet))
+    std::fputs(alerts::hostTable(ledger, p.matcher->set()).c_str(), stderr);
+  if (!o.quiet) {
+    std::fputs(pipeline::statsText(view).c_str(), stderr);
+    for (const auto& m : pipeline::sinkReport(p.sinks))
+      diag(m);
+  }
+  return rc;
+}
+
+bool buildPipeline(const PipelineOptions& o, Pipeline& p) {
   classify::ClassifierConfig& cfg = p.cfg;
   std::string err;
   if (!classifierConfig(o, cfg, err)) {
@@ -156,15 +225,7 @@ bool buildPipeline(const PipelineOptions& o, Pipeline& p, bool with_classifier) 
     outs.push_back(s.get());
   p.eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{o.log_flows},
                                                   p.matcher->sharedSet(), outs);
-  if (!with_classifier)
-    return true;
-
-  p.engine = classify::ndpi::makeNdpiEngine(err);
-  if (!p.engine) {
-    diag(err);
-    return false;
-  }
-  p.classifier = std::make_unique<classify::Classifier>(cfg, *p.engine, p.matcher, *p.eve);
+  p.engines = [](std::string& e) { return classify::ndpi::makeNdpiEngine(e); };
   return true;
 }
 

@@ -10,8 +10,11 @@
 
 #include <vw/alerts/eve.h>
 #include <vw/alerts/event.h>
+#include <vw/alerts/summary.h>
 #include <vw/classify/classifier.h>
 #include <vw/classify/dpi_engine.h>
+#include <vw/pipeline/run_report.h>
+#include <vw/pipeline/worker_pool.h>
 #include <vw/signatures/matcher.h>
 
 namespace vw::cli {
@@ -44,22 +47,37 @@ struct PipelineOptions {
 /// Registers the shared flags on a command.
 void addPipelineOptions(CLI::App& cmd, PipelineOptions& o);
 
+/// Longest timeout, window or interval accepted (one year): keeps every conversion to
+/// microseconds far from overflow.
+inline constexpr double kMaxSeconds = 365.0 * 24 * 3600;
+
+/// A validator for a number of seconds: finite, within [lo, hi], or 0 when `zero_means_off`.
+CLI::Validator secondsRange(double lo, double hi, bool zero_means_off);
+
+/// A validator for an integer within [lo, hi] (clear message, no float formatting).
+CLI::Validator integerRange(long long lo, long long hi);
+
 /// Everything one run needs. Members are declared in dependency order (destroyed in reverse).
+/// The classifiers themselves belong to the pipeline's workers (one per worker).
 struct Pipeline {
   std::shared_ptr<const signatures::Matcher> matcher;
   std::vector<alerts::EventSinkPtr> sinks;
-  classify::DpiEnginePtr engine;
-  std::unique_ptr<alerts::EveRecordSink> eve;
-  std::unique_ptr<classify::Classifier> classifier; ///< only when built with_classifier
-  classify::ClassifierConfig cfg;                   ///< the classifier settings of the options
-  std::vector<alerts::EventSink*> outs;             ///< the sinks, unowned
+  std::unique_ptr<alerts::EveRecordSink> eve; ///< the front end's own events (stats)
+  classify::ClassifierConfig cfg;             ///< the classifier settings of the options
+  std::vector<alerts::EventSink*> outs;       ///< the sinks, unowned
+  pipeline::DpiEngineFactory engines;         ///< nDPI, one engine per worker
 };
 
 /// Validates the options and builds the pipeline. On any error prints it to stderr and returns
 /// false (the caller exits with kExitUsage).
-/// `with_classifier`: also build the DPI engine and one in-line classifier (live mode); scan
-/// builds one per worker instead (workers.h).
-bool buildPipeline(const PipelineOptions& o, Pipeline& out, bool with_classifier = true);
+bool buildPipeline(const PipelineOptions& o, Pipeline& out);
+
+/// The end of a run, the same for scan and live: the final stats event (with --log-stats, or
+/// `stats_event`), sink flushing, the summary file, the host table and the figures on stderr.
+/// Returns `rc`, or kExitInputError if it was kExitOk and the summary could not be written.
+int finishRun(Pipeline& p, const PipelineOptions& o, const pipeline::StatsView& view,
+              TimeUs stats_time, bool stats_event, const classify::Ledger& ledger,
+              alerts::SummaryMeta meta, int rc);
 
 /// Builds the classifier configuration from the options; false + message on a bad value.
 bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg, std::string& err);

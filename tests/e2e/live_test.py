@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Integration test of `vendorwatch live` (issue 6). Needs root: it creates its own network
-namespace pair (vwtest-a, vwtest-b) joined by a veth pair with test-only addresses
-(198.18.0.0/30, RFC 2544 benchmarking space), replays pcaps/ captures with tcpreplay on vethA
-inside vwtest-a while `vendorwatch live -i vethB` captures inside vwtest-b, and compares with
-`vendorwatch scan` of the same file. Traffic never leaves that namespace pair; the host's
-interfaces are not touched. The namespaces are deleted on exit, whatever happens.
+"""Integration test of `vendorwatch live` (issues 6, 13, 15). Needs root: it creates its own
+network namespace pair (vwlive-a, vwlive-b) joined by two veth pairs with test-only addresses
+(198.18.0.0/30 and 198.18.0.4/30, RFC 2544 benchmarking space), replays pcaps/ captures with
+tcpreplay on liveA (and liveA2) inside vwlive-a while `vendorwatch live -i liveB [-i liveB2]`
+captures inside vwlive-b, and compares with `vendorwatch scan` of the same file: with 1 and 2
+fanout workers, and with the two directions of every flow on two interfaces. Traffic never
+leaves that namespace pair; the host's interfaces are not touched. The namespaces are deleted
+on exit, whatever happens.
 
 usage: live_test.py VENDORWATCH PCAPS_DIR SIGNATURES_DIR WORK_DIR [--measure-pps]
 Exit 0 pass, 1 fail, 77 skipped (not root, or ip/tcpreplay missing).
@@ -18,8 +20,9 @@ import subprocess
 import sys
 import time
 
-NS_A, NS_B = "vwtest-a", "vwtest-b"
-IF_A, IF_B = "vethA", "vethB"
+NS_A, NS_B = "vwlive-a", "vwlive-b"
+IF_A, IF_B = "liveA", "liveB"
+IF_A2, IF_B2 = "liveA2", "liveB2"  # the second pair: the other direction of a TAP
 failures = []
 
 
@@ -50,18 +53,19 @@ def setup():
         # No IPv6 on the test links: no router solicitations / MLD reports to muddy the counts.
         sh("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", ns=ns)
         sh("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1", ns=ns)
-    sh("ip", "link", "add", IF_A, "netns", NS_A, "type", "veth", "peer", "name", IF_B, "netns", NS_B)
-    sh("ip", "addr", "add", "198.18.0.1/30", "dev", IF_A, ns=NS_A)
-    sh("ip", "addr", "add", "198.18.0.2/30", "dev", IF_B, ns=NS_B)
-    sh("ip", "link", "set", IF_A, "up", ns=NS_A)
-    sh("ip", "link", "set", IF_B, "up", ns=NS_B)
+    for (a, b, net) in ((IF_A, IF_B, 0), (IF_A2, IF_B2, 4)):
+        sh("ip", "link", "add", a, "netns", NS_A, "type", "veth", "peer", "name", b, "netns", NS_B)
+        sh("ip", "addr", "add", f"198.18.0.{net + 1}/30", "dev", a, ns=NS_A)
+        sh("ip", "addr", "add", f"198.18.0.{net + 2}/30", "dev", b, ns=NS_B)
+        sh("ip", "link", "set", a, "mtu", "9100", "up", ns=NS_A)
+        sh("ip", "link", "set", b, "mtu", "9100", "up", ns=NS_B)
     sh("ip", "link", "set", "lo", "up", ns=NS_B)
 
 
 class Live:
     """vendorwatch live inside NS_B."""
 
-    def __init__(self, vw, work, tag, extra):
+    def __init__(self, vw, work, tag, extra, interfaces=(IF_B,)):
         self.err_path = os.path.join(work, f"{tag}.stderr")
         self.eve = os.path.join(work, f"{tag}.eve.json")
         self.summary = os.path.join(work, f"{tag}.summary.json")
@@ -69,8 +73,10 @@ class Live:
             if os.path.exists(p):
                 os.remove(p)
         self.err = open(self.err_path, "w")
-        cmd = ["ip", "netns", "exec", NS_B, vw, "live", "-i", IF_B, "--log-flows", "--no-table",
+        cmd = ["ip", "netns", "exec", NS_B, vw, "live", "--log-flows", "--no-table",
                "--eve", self.eve, "--summary", self.summary] + extra
+        for i in interfaces:
+            cmd += ["-i", i]
         self.cmd = cmd
         # `ip netns exec` execs the command: the Popen pid is vendorwatch's pid.
         self.p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.err)
@@ -108,8 +114,10 @@ class Live:
         return out
 
 
-def replay(path, pps=None, loop=None, topspeed=False):
+def replay(path, pps=None, loop=None, topspeed=False, cache=None):
     args = ["tcpreplay", "-q", "-i", IF_A]
+    if cache:  # tcpprep's split: clients' packets on IF_A, servers' on IF_A2
+        args += ["-I", IF_A2, "--cachefile", cache]
     if pps:
         args += ["--pps", str(pps)]
     if topspeed:
@@ -155,38 +163,58 @@ def live_packets(stderr):
     return tuple(int(x) for x in m.groups()) if m else None
 
 
-def test_parity(vw, pcaps, sigs, work, workers=1):
+def test_parity(vw, pcaps, sigs, work, workers=1, two_interfaces=False):
+    """live of demo.pcap (original timing) = scan of the file: verdicts, ledger, coverage."""
     demo = os.path.join(pcaps, "demo.pcap")
     scan_alerts, scan_sum = scan(vw, sigs, demo, work, "demo")
-    lv = Live(vw, work, f"parity-w{workers}", ["--signatures", sigs, "--stats-interval", "1",
-                                               "--workers", str(workers)])
-    replay(demo)  # original timing (7.4 s)
+    tag = f"parity-w{workers}" + ("-2if" if two_interfaces else "")
+    interfaces = (IF_B, IF_B2) if two_interfaces else (IF_B,)
+    lv = Live(vw, work, tag, ["--signatures", sigs, "--stats-interval", "1",
+                              "--workers", str(workers)], interfaces=interfaces)
+    what = f"[{workers} worker(s), {len(interfaces)} interface(s)]"
+    if two_interfaces:
+        cache = os.path.join(work, "demo.cache")
+        sh("tcpprep", "--auto=client", "--pcap", demo, "--cachefile", cache)
+        replay(demo, cache=cache)
+    else:
+        replay(demo)  # original timing (7.4 s)
     time.sleep(1.5)
     rc = lv.stop()
     err = lv.stderr()
-    check(rc == 0, f"SIGINT: live exits 0 (got {rc})")
+    check(rc == 0, f"{what} SIGINT: live exits 0 (got {rc})")
     with open(lv.summary) as f:
         live_sum = json.load(f)
     pk = live_packets(err)
-    check(pk is not None and pk[0] == 258 and pk[2] == 0,
-          f"live read all 258 packets of demo.pcap with 0 drops: {pk}")
+    want = scan_sum["vendorwatch"]["packets"]
+    check(pk is not None and pk[0] == want and pk[2] == 0,
+          f"{what} live read all {want} packets of demo.pcap with 0 drops: {pk}")
     lv_alerts = lv.events("vendor")
     check(verdicts(lv_alerts) == verdicts(scan_alerts),
-          f"vendor verdicts (host x vendor) equal scan's: live {sorted(verdicts(lv_alerts))} "
+          f"{what} vendor verdicts (host x vendor) equal scan's: live {sorted(verdicts(lv_alerts))} "
           f"scan {sorted(verdicts(scan_alerts))}")
     check(ledger(live_sum) == ledger(scan_sum),
-          f"summary ledger (flows, bytes, confidence per host x vendor) equals scan's"
+          f"{what} summary ledger (flows, bytes, confidence per host x vendor) equals scan's"
           + ("" if ledger(live_sum) == ledger(scan_sum) else
              f": live {ledger(live_sum)} scan {ledger(scan_sum)}"))
     check(coverage(live_sum) == coverage(scan_sum),
-          f"summary coverage (flows, bytes) equals scan's: live {coverage(live_sum)} "
+          f"{what} summary coverage (flows, bytes) equals scan's: live {coverage(live_sum)} "
           f"scan {coverage(scan_sum)}")
     flows = lv.events("flow")
     check(len(flows) == scan_sum["coverage"]["flows"],
-          f"every flow record written at shutdown ({len(flows)} flow events)")
+          f"{what} every flow record written at shutdown ({len(flows)} flow events)")
     stats = lv.events("stats")
     check(len(stats) >= 2 and "capture" in stats[-1]["stats"],
-          f"periodic stats events with libpcap counters ({len(stats)} events)")
+          f"{what} periodic stats events with kernel counters ({len(stats)} events)")
+    if stats:
+        last = stats[-1]["stats"]
+        per_worker = last.get("workers", [])
+        check(len(per_worker) == workers and (workers == 1 or all(n > 0 for n in per_worker)),
+              f"{what} every fanout worker got its share of the hosts: {per_worker}")
+        per_if = last.get("interfaces", {})
+        check(set(per_if) == set(interfaces) and all(n > 0 for n in per_if.values()),
+              f"{what} every interface delivered packets: {per_if}")
+    m = re.search(r"capturing on .*TPACKET_V3", err)
+    check(m is not None, f"{what} block delivery (TPACKET_V3) in use: {err.splitlines()[0]}")
 
 
 def test_reload(vw, pcaps, sigs, work, workers=1):
@@ -260,20 +288,91 @@ def test_drop(vw, pcaps, sigs, work):
     check("vendorwatch" not in listening, "no listening socket without --metrics")
 
 
+SLOW_CLIENTS = r"""
+import socket, sys, time, json
+# Holds the metrics endpoint the way a slow or hostile client would, for HOLD seconds: every
+# second it opens CAP + 2 connections; the first CAP send half a request line and wait. Reports
+# for each connection how long the server took to close it.
+port, cap, hold = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+closed = []
+t_end = time.time() + hold
+while time.time() < t_end:
+    socks = []
+    for i in range(cap + 2):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if i < cap:
+            s.sendall(b"GET /metr")
+        socks.append((s, time.time()))
+    for s, t0 in reversed(socks):  # the ones beyond the cap first
+        s.settimeout(10)
+        try:
+            data = s.recv(4096)
+        except OSError:
+            data = b"?"
+        closed.append((round(time.time() - t0, 2), len(data)))
+        s.close()
+print(json.dumps(closed))
+"""
+
+
 def test_metrics(vw, pcaps, sigs, work):
-    lv = Live(vw, work, "metrics", ["--signatures", sigs, "--metrics", "127.0.0.1:9917"])
+    """Prometheus endpoint: loopback only, Beast, deadline and connection cap; clients that
+    hold it never slow capture down (issue 13.6)."""
+    lv = Live(vw, work, "metrics", ["--signatures", sigs, "--metrics", "127.0.0.1:9917",
+                                    "--metrics-timeout", "1000", "--metrics-connections", "2",
+                                    "--workers", "2"])
     listening = sh("ss", "-ltnp", ns=NS_B, check_rc=False).stdout
     lines = [l for l in listening.splitlines() if "vendorwatch" in l]
     check(len(lines) == 1 and "127.0.0.1:9917" in lines[0],
           f"--metrics binds only 127.0.0.1:9917: {lines}")
     replay(os.path.join(pcaps, "demo.pcap"), pps=1000)
     time.sleep(1.0)
-    r = sh(sys.executable, "-c", "import urllib.request;print(urllib.request.urlopen("
-           "'http://127.0.0.1:9917/metrics',timeout=5).read().decode())", ns=NS_B, check_rc=False)
-    check("vendorwatch_packets_total 258" in r.stdout and
-          "vendorwatch_capture_dropped_total 0" in r.stdout,
-          "metrics: Prometheus text with packets and drop counters")
+    scrape = [sys.executable, "-c", "import urllib.request;print(urllib.request.urlopen("
+              "'http://127.0.0.1:9917/metrics',timeout=5).read().decode())"]
+    demo_packets = scan(vw, sigs, os.path.join(pcaps, "demo.pcap"), work, "demo")[1][
+        "vendorwatch"]["packets"]
+    r = sh(*scrape, ns=NS_B, check_rc=False)
+    check(f"vendorwatch_packets_total {demo_packets}" in r.stdout and
+          "vendorwatch_capture_dropped_total 0" in r.stdout and
+          'vendorwatch_worker_packets_total{worker="1"}' in r.stdout,
+          "metrics: Prometheus text with packets, drop counters and per-worker packets")
+    # Slow clients hold the endpoint (at the connection cap, and beyond it) while traffic flows.
+    merged = os.path.join(work, "all.pcap")
+    files = sorted(os.path.join(pcaps, f) for f in os.listdir(pcaps) if f.endswith(".pcap"))
+    sh("mergecap", "-a", "-w", merged, *files)
+    before = live_stats(sh(*scrape, ns=NS_B, check_rc=False).stdout)
+    holder = subprocess.Popen(["ip", "netns", "exec", NS_B, sys.executable, "-c", SLOW_CLIENTS,
+                               "9917", "2", "6"], stdout=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    rr = replay(merged, pps=20000, loop=20)
+    sent = re.search(r"Actual: (\d+) packets", rr.stdout + rr.stderr)
+    out, _ = holder.communicate(timeout=60)
+    closed = json.loads(out)
+    time.sleep(1.5)
+    after = live_stats(sh(*scrape, ns=NS_B, check_rc=False).stdout)
+    held = [t for t, n in closed if n == 0 and t >= 0.5]
+    refused = [t for t, n in closed if n == 0 and t < 0.5]
+    check(len(held) >= 2 and all(t < 3.0 for t in held),
+          f"metrics: a client that does not finish its request is closed after the 1 s deadline "
+          f"({sorted(held)[:4]}...)")
+    check(len(refused) >= 2, f"metrics: connections beyond the cap of 2 are closed at once "
+                             f"({len(refused)} of {len(closed)})")
+    got = after.get("vendorwatch_packets_total", -1) - before.get("vendorwatch_packets_total", 0)
+    check(sent is not None and got == int(sent.group(1)) and
+          after.get("vendorwatch_capture_dropped_total") == 0,
+          f"metrics: 0 drops added while clients held the endpoint (sent "
+          f"{sent.group(1) if sent else '?'}, read {got}, dropped "
+          f"{after.get('vendorwatch_capture_dropped_total')})")
     check(lv.stop() == 0, "metrics run exits 0")
+
+
+def live_stats(text):
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "{" not in line:
+            k, v = line.split()
+            out[k] = int(float(v))
+    return out
 
 
 def test_config(vw, pcaps, sigs, work):
@@ -374,7 +473,7 @@ def main():
     if os.geteuid() != 0:
         print("SKIP: live_test needs root (network namespaces, veth, capture); run as root")
         return 77
-    for tool in ("ip", "tcpreplay", "ss"):
+    for tool in ("ip", "tcpreplay", "tcpprep", "mergecap", "ss"):
         if shutil.which(tool) is None:
             print(f"SKIP: '{tool}' not installed (apt-get install -y tcpreplay iproute2)")
             return 77
@@ -391,9 +490,12 @@ def main():
             return 0
         test_parity(vw, pcaps, sigs, work)
         test_reload(vw, pcaps, sigs, work)
-        # The same with two classification workers behind the capture thread.
+        # The same with two capture workers in a kernel fanout group.
         test_parity(vw, pcaps, sigs, work, workers=2)
         test_reload(vw, pcaps, sigs, work, workers=2)
+        # Two interfaces (the two directions of every flow apart), one and two workers.
+        test_parity(vw, pcaps, sigs, work, workers=1, two_interfaces=True)
+        test_parity(vw, pcaps, sigs, work, workers=2, two_interfaces=True)
         test_drop(vw, pcaps, sigs, work)
         test_metrics(vw, pcaps, sigs, work)
         test_config(vw, pcaps, sigs, work)

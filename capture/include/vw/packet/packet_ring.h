@@ -25,13 +25,11 @@
 namespace vw {
 
 enum class RingKind : std::uint32_t {
-  Packet,   ///< a captured packet (ts, link type, wire length, bytes)
-  Tick,     ///< packet time advanced: expire flows as of `ts`
-  Epoch,    ///< end of an output epoch (value in `ts`)
-  End,      ///< no more records
-  Snapshot, ///< copy counters (and the ledger if value != 0) for the reader
-  Reload,   ///< take the new signature matcher the reader left
-  Wrap_,    ///< internal: the rest of the buffer is unused, continue at offset 0
+  Packet, ///< a captured packet (ts, link type, wire length, bytes)
+  Tick,   ///< packet time advanced: expire flows as of `ts`
+  Epoch,  ///< end of an output epoch (value in `ts`)
+  End,    ///< no more records
+  Wrap_,  ///< internal: the rest of the buffer is unused, continue at offset 0
 };
 
 /// What the consumer sees.

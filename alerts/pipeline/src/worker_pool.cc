@@ -1,13 +1,10 @@
-#include "workers.h"
-
 #include <algorithm>
-#include <chrono>
 #include <tuple>
 
-#include <vw/classify/ndpi_engine.h>
 #include <vw/classify/shard.h>
+#include <vw/pipeline/worker_pool.h>
 
-namespace vw::cli {
+namespace vw::pipeline {
 namespace {
 
 /// Routed packets per output epoch. Small enough that events leave promptly and batches stay
@@ -47,12 +44,31 @@ PoolSnapshot snapshotOf(const classify::Classifier& c, const alerts::EveRecordSi
   return v;
 }
 
+classify::ClassifierConfig perWorkerConfig(const classify::ClassifierConfig& total,
+                                           std::uint32_t workers) {
+  const std::uint32_t n = std::max<std::uint32_t>(1, workers);
+  classify::ClassifierConfig cfg = total;
+  cfg.table.max_flows = std::max<std::uint32_t>(1, (total.table.max_flows + n - 1) / n);
+  cfg.dns_cache_entries = std::max<std::size_t>(1, (total.dns_cache_entries + n - 1) / n);
+  return cfg;
+}
+
+bool ClassifierUnit::build(const DpiEngineFactory& factory, const classify::ClassifierConfig& cfg,
+                           bool log_flows, std::shared_ptr<const signatures::Matcher> matcher,
+                           alerts::EventSink& out, std::string& err) {
+  engine = factory(err);
+  if (!engine)
+    return false;
+  eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{log_flows}, matcher->sharedSet(),
+                                                std::vector<alerts::EventSink*>{&out});
+  classifier = std::make_unique<classify::Classifier>(cfg, *engine, std::move(matcher), *eve);
+  return true;
+}
+
 struct WorkerPool::Worker {
   PacketRing ring{4u << 20};
-  classify::DpiEnginePtr engine;
   BatchSink collect;
-  std::unique_ptr<alerts::EveRecordSink> eve;
-  std::unique_ptr<classify::Classifier> classifier;
+  ClassifierUnit unit;
   std::thread thread;
   DecodedPacket dp;         ///< worker-side decoding scratch
   std::uint64_t routed = 0; ///< reader-side counter
@@ -62,24 +78,17 @@ struct WorkerPool::Worker {
   std::deque<std::vector<alerts::OutEvent>> done;
   std::atomic<std::int64_t> epochs_done{0};
   std::atomic<std::uint64_t> flows_created{0}, vendor_alerts{0};
-
-  // Snapshot hand-over (under mu): filled when a Snapshot record is processed.
-  PoolSnapshot snap;
-  std::atomic<std::uint64_t> snap_seq{0};
 };
 
-WorkerPool::WorkerPool(const classify::ClassifierConfig& base, bool log_flows,
+WorkerPool::WorkerPool(const classify::ClassifierConfig& total, bool log_flows,
                        std::shared_ptr<const signatures::Matcher> matcher,
                        std::vector<alerts::EventSink*> outs, std::uint32_t workers,
-                       bool packet_clock)
-    : cfg_(base), log_flows_(log_flows), matcher_(std::move(matcher)), outs_(std::move(outs)),
-      packet_clock_(packet_clock) {
-  const std::uint32_t n = std::max<std::uint32_t>(1, workers);
-  // The table and DNS cache bounds are totals: each worker gets its share.
-  cfg_.table.max_flows = std::max<std::uint32_t>(1, (base.table.max_flows + n - 1) / n);
-  cfg_.dns_cache_entries = std::max<std::size_t>(1, (base.dns_cache_entries + n - 1) / n);
+                       DpiEngineFactory engines)
+    : cfg_(perWorkerConfig(total, workers)), log_flows_(log_flows), matcher_(std::move(matcher)),
+      outs_(std::move(outs)), engines_(std::move(engines)) {
   cfg_.external_clock = true;
-  cfg_.clock_jump_ends_flows = packet_clock;
+  cfg_.clock_jump_ends_flows = true;
+  const std::uint32_t n = std::max<std::uint32_t>(1, workers);
   for (std::uint32_t i = 0; i < n; ++i)
     workers_.push_back(std::make_unique<Worker>());
 }
@@ -91,15 +100,9 @@ WorkerPool::~WorkerPool() {
 
 bool WorkerPool::start(std::string& err) {
   // Engines and classifiers are built here, on one thread; each is then used by its worker only.
-  for (auto& w : workers_) {
-    w->engine = classify::ndpi::makeNdpiEngine(err);
-    if (!w->engine)
+  for (auto& w : workers_)
+    if (!w->unit.build(engines_, cfg_, log_flows_, matcher_, w->collect, err))
       return false;
-    w->eve = std::make_unique<alerts::EveRecordSink>(alerts::EveOptions{log_flows_},
-                                                     matcher_->sharedSet(),
-                                                     std::vector<alerts::EventSink*>{&w->collect});
-    w->classifier = std::make_unique<classify::Classifier>(cfg_, *w->engine, matcher_, *w->eve);
-  }
   for (auto& w : workers_) {
     Worker* wp = w.get();
     wp->thread = std::thread([this, wp] { runWorker(*wp); });
@@ -109,15 +112,16 @@ bool WorkerPool::start(std::string& err) {
 }
 
 void WorkerPool::runWorker(Worker& w) {
-  auto handOver = [&w](std::int64_t epoch) {
+  classify::Classifier& c = *w.unit.classifier;
+  auto handOver = [&w, &c](std::int64_t epoch) {
     std::vector<alerts::OutEvent> batch;
     batch.swap(w.collect.batch);
     {
       std::lock_guard<std::mutex> lk(w.mu);
       w.done.push_back(std::move(batch));
     }
-    w.flows_created.store(w.classifier->table().stats().created, std::memory_order_relaxed);
-    w.vendor_alerts.store(w.classifier->stats().vendor_alerts, std::memory_order_relaxed);
+    w.flows_created.store(c.table().stats().created, std::memory_order_relaxed);
+    w.vendor_alerts.store(c.stats().vendor_alerts, std::memory_order_relaxed);
     w.epochs_done.store(epoch + 1, std::memory_order_release);
   };
   for (;;) {
@@ -125,38 +129,20 @@ void WorkerPool::runWorker(Worker& w) {
     switch (r.kind) {
     case RingKind::Packet:
       if (r.decoded != nullptr)
-        w.classifier->onPacket(*r.decoded);
+        c.onPacket(*r.decoded);
       else if (decodeUsable(decodePacket(r.packet, w.dp)))
-        w.classifier->onPacket(w.dp);
+        c.onPacket(w.dp);
       break;
     case RingKind::Tick:
-      w.classifier->tick(r.packet.ts);
+      c.tick(r.packet.ts);
       break;
     case RingKind::Epoch:
       handOver(r.packet.ts);
       break;
     case RingKind::End:
-      w.classifier->endAll(end_reason_);
+      c.endAll(end_reason_);
       handOver(r.packet.ts);
       return;
-    case RingKind::Snapshot: {
-      std::lock_guard<std::mutex> lk(w.mu);
-      w.snap = snapshotOf(*w.classifier, *w.eve, r.packet.wire_len != 0);
-      w.snap_seq.store(static_cast<std::uint64_t>(r.packet.ts), std::memory_order_release);
-      break;
-    }
-    case RingKind::Reload: {
-      std::shared_ptr<const signatures::Matcher> m;
-      {
-        std::lock_guard<std::mutex> lk(reload_mu_);
-        m = pending_matcher_;
-      }
-      if (m) {
-        w.classifier->setMatcher(m);
-        w.eve->setSignatures(m->sharedSet());
-      }
-      break;
-    }
     case RingKind::Wrap_:
       break;
     }
@@ -170,7 +156,7 @@ void WorkerPool::pushControlAll(RingKind kind, std::int64_t value) {
 
 void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
   // The clock first, exactly where a single in-line classifier would expire flows.
-  if (packet_clock_ && (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_))
+  if (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_)
     tick(dp.ts);
   Worker& w = *workers_[classify::shardOf(dp, cfg_.home_net, size())];
   w.ring.pushPacket(pv, &dp);
@@ -221,32 +207,14 @@ void WorkerPool::flushEpoch() {
   drain();
 }
 
-PoolSnapshot WorkerPool::snapshot(bool with_ledger) {
+PoolSnapshot WorkerPool::snapshot(bool with_ledger) const {
   PoolSnapshot out;
-  if (!started_ || finished_) { // no thread to ask: read the classifiers directly
-    for (const auto& w : workers_)
-      if (w->classifier)
-        out += snapshotOf(*w->classifier, *w->eve, with_ledger);
-    return out;
-  }
-  const std::uint64_t seq = ++snapshot_seq_;
-  for (auto& w : workers_)
-    w->ring.pushControl(RingKind::Snapshot, static_cast<std::int64_t>(seq), with_ledger ? 1u : 0u);
-  for (auto& w : workers_) {
-    while (w->snap_seq.load(std::memory_order_acquire) < seq)
-      std::this_thread::sleep_for(std::chrono::microseconds(100));
-    std::lock_guard<std::mutex> lk(w->mu);
-    out += w->snap;
-  }
+  if (started_ && !finished_)
+    return out; // the workers own their classifiers until finish()
+  for (const auto& w : workers_)
+    if (w->unit.classifier)
+      out += snapshotOf(*w->unit.classifier, *w->unit.eve, with_ledger);
   return out;
-}
-
-void WorkerPool::setMatcher(std::shared_ptr<const signatures::Matcher> matcher) {
-  {
-    std::lock_guard<std::mutex> lk(reload_mu_);
-    pending_matcher_ = std::move(matcher);
-  }
-  pushControlAll(RingKind::Reload, 0);
 }
 
 void WorkerPool::finish(classify::EndReason why) {
@@ -281,4 +249,4 @@ std::vector<std::uint64_t> WorkerPool::routed() const {
   return r;
 }
 
-} // namespace vw::cli
+} // namespace vw::pipeline
