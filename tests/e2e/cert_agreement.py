@@ -215,7 +215,11 @@ def segments(pcap):
             continue
         if len(f) > 4 and "11" in f[4].split(","):
             has_cert = True
-        segs.setdefault((f[0], f[1]), []).append((int(f[2]), bytes.fromhex(f[3].replace(":", ""))))
+        # One value per field: tshark 4.0 repeats tcp.payload when a second dissector re-adds
+        # it (SOCKS in shadowsocks.pcap), and a tunnelled packet has two TCP layers; the first
+        # value is the outer segment's, as for the stream, port and sequence number.
+        stream, port, seq, payload = (v.split(",")[0] for v in f[:4])
+        segs.setdefault((stream, port), []).append((int(seq), bytes.fromhex(payload.replace(":", ""))))
     return segs, has_cert
 
 
