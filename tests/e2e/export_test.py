@@ -19,6 +19,8 @@ import shutil
 import subprocess
 import sys
 
+from vwtest import skip_code
+
 failures = []
 skipped = []
 
@@ -295,14 +297,13 @@ def main():
         check(set(detected) <= {ndpi_name(v["name"]) for v in vendors},
               f"ndpiReader: unexpected custom protocols {detected}")
     else:
-        skipped.append("ndpiReader not installed (Debian ndpi-tools)")
+        skipped.append("ndpiReader not installed (Debian libndpi-bin)")
 
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
     if skipped:
-        print("SKIP: " + "; ".join(skipped))
-        return 77
+        return skip_code("; ".join(skipped))
     print("export: all checks passed")
     return 0
 

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+from vwtest import skip_code
+
 NS_A, NS_B = "vwlive-a", "vwlive-b"
 IF_A, IF_B = "liveA", "liveB"
 IF_A2, IF_B2 = "liveA2", "liveB2"  # the second pair: the other direction of a TAP
@@ -471,19 +473,16 @@ def main():
         print(f"{len(failures)} check(s) failed" if failures else "all usage checks passed")
         return 1 if failures else 0
     if os.geteuid() != 0:
-        print("SKIP: live_test needs root (network namespaces, veth, capture); run as root")
-        return 77
+        return skip_code("live_test needs root (network namespaces, veth, capture); run as root")
     for tool in ("ip", "tcpreplay", "tcpprep", "mergecap", "ss"):
         if shutil.which(tool) is None:
-            print(f"SKIP: '{tool}' not installed (apt-get install -y tcpreplay iproute2)")
-            return 77
+            return skip_code(f"'{tool}' not installed (apt-get install -y tcpreplay iproute2)")
     os.makedirs(work, exist_ok=True)
     try:
         setup()
     except Exception as e:  # no netns support in this container
         teardown()
-        print(f"SKIP: cannot create network namespaces: {e}")
-        return 77
+        return skip_code(f"cannot create network namespaces: {e}")
     try:
         if "--measure-pps" in sys.argv:
             measure_pps(vw, pcaps, sigs, work)

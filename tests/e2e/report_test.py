@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 
+from vwtest import no_skip, skip_code
+
 failures = []
 
 
@@ -101,7 +103,11 @@ def check_progress(vw, shared):
     it; with --quiet it does not. Needs util-linux `script` and the shared nDPI captures."""
     caps = os.path.join(shared, "pcaps", "ndpi") if shared else ""
     if not shutil.which("script") or not caps or not os.path.isdir(caps):
-        print("note: progress-line check skipped (no script(1) or no shared captures)")
+        msg = "progress-line check needs script(1) and the shared captures"
+        if no_skip():
+            check(False, msg + " (VW_NO_SKIP=1)")
+        else:
+            print("note: skipped: " + msg)
         return
     import shlex
     import time
@@ -188,8 +194,8 @@ def main():
     if not exe:
         if failures:
             return 1
-        print("SKIP: chromium not installed (Debian package chromium); non-browser checks passed")
-        return 77
+        return skip_code("chromium not installed (Debian package chromium); non-browser checks "
+                         "passed")
     dom, errors = chromium(html, os.path.join(work, "demo-report.png"))
     check(not errors, f"demo report: console errors: {errors}")
     check(dom.count("<svg") >= 4, f"demo report: charts present ({dom.count('<svg')} svg)")

@@ -64,7 +64,7 @@ def tshark_names(path):
            "-e", "frame.protocols", "-e", "tls.handshake.type",
            "-e", "tls.handshake.extensions_server_name", "-e", "dns.qry.name",
            "-e", "http.host", "-e", "http.request.method"]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=300)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
     names = set()
     for line in p.stdout.decode("utf-8", "replace").splitlines():
         cols = line.split("\t")
@@ -91,7 +91,7 @@ def tshark_names(path):
                     elif hh.count(":") == 1:
                         hh = hh.split(":")[0]
                     names.add(("http.host", norm(hh, True)))
-    return names
+    return p.returncode, p.stderr.decode("utf-8", "replace").strip(), names
 
 
 def our_names(vw, path):
@@ -128,11 +128,17 @@ def main():
     per_kind_union = collections.Counter()
     diffs = []
     def both_sides(f):
-        return f, tshark_names(f), our_names(vw, f)[1]
+        return f, tshark_names(f), our_names(vw, f)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         results = list(pool.map(both_sides, files))
-    for f, theirs, ours in results:
+    errors = []
+    for f, (trc, terr, theirs), (rc, ours) in results:
+        # Both sides must have read the capture: a run that failed compares nothing.
+        if rc != 0:
+            errors.append(f"{os.path.basename(f)}: vendorwatch exit {rc}")
+        if trc != 0 and not theirs:
+            errors.append(f"{os.path.basename(f)}: tshark exit {trc} with no output: {terr[-200:]}")
         both = ours & theirs
         inter += len(both)
         union += len(ours | theirs)
@@ -156,8 +162,12 @@ def main():
     if report:
         with open(report, "w") as out:
             out.write(text + "\n")
+    for e in errors:
+        print("FAIL", e)
     if rate < THRESHOLD:
         print(f"FAIL: agreement {rate:.4f} below {THRESHOLD}")
+        sys.exit(1)
+    if errors:
         sys.exit(1)
 
 

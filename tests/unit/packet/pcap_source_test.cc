@@ -10,6 +10,7 @@
 #include <vw/capture/packet_source.h>
 #include <vw/packet/decode.h>
 
+#include "../no_skip.h"
 #include "frame_builder.h"
 
 using namespace vw;
@@ -216,10 +217,8 @@ TEST_CASE("A pcap on stdin is read through the name dash") {
 
 TEST_CASE("A real pcapng from the shared captures is read to the end") {
   const fs::path p = fs::path(VW_SHARED_DIR) / "pcaps" / "ndpi" / "quic-v2.pcapng";
-  if (!fs::exists(p)) {
-    WARN("SKIPPED: " << p.string() << " is not available");
-    return;
-  }
+  if (!fs::exists(p))
+    VW_SKIP_OR_FAIL(p.string() << " is not available");
   std::string err;
   auto src = openPcapFile(p.string(), err);
   REQUIRE(src != nullptr);

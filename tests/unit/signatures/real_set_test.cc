@@ -18,6 +18,7 @@
 #include <vw/signatures/matcher.h>
 #include <vw/signatures/normalise.h>
 
+#include "../no_skip.h"
 #include "sig_test_util.h"
 
 namespace vw::signatures {
@@ -498,10 +499,8 @@ TEST_CASE("Lookalike decoys and shared infrastructure match nothing", "[realset]
 // (shared infrastructure, customer-side names, unverified risky rows) are listed with the reason.
 TEST_CASE("Every host and address of the research compendium is covered", "[realset][compendium]") {
   std::ifstream in(VW_RESEARCH_MD);
-  if (!in) {
-    WARN("research compendium not found at " << VW_RESEARCH_MD << "; coverage not checked");
-    return;
-  }
+  if (!in)
+    VW_SKIP_OR_FAIL("research compendium not found at " << VW_RESEARCH_MD);
   const std::map<std::string, std::string> notImported = {
       {"omnissa.com", "unverified; Workspace ONE was divested to Omnissa"},
       {"crl.godaddy.com", "shared CA"},
