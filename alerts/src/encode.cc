@@ -71,7 +71,7 @@ int clampFacility(int f) {
 std::string header5424(const OutEvent& ev, const EncodeOptions& opt) {
   const int pri = clampFacility(opt.facility) * 8 + syslogSeverity(ev);
   return fmt::format("<{}>1 {} {} {} {} {}", pri, formatRfc3339Micros(ev.ts_us),
-                     text::headerField(opt.hostname, 255), kAppName,
+                     text::headerField(opt.hostname, 255), text::headerField(kAppName, 48),
                      text::headerField(opt.procid, 128),
                      text::headerField(eventKindName(ev.kind), 32));
 }

@@ -4,14 +4,18 @@
 #include <tuple>
 #include <vector>
 
+#include <vw/alerts/escape.h>
 #include <vw/alerts/report.h>
 
 namespace vw::alerts {
 
 std::string csvField(const std::string& in) {
-  std::string s = in;
-  if (!s.empty() &&
-      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+  // Control bytes, invalid UTF-8 and invisible code points made visible (escape.h), then the
+  // OWASP CSV-injection rule: a cell that starts with = + - @ TAB or CR gets a leading
+  // apostrophe so that no spreadsheet evaluates it as a formula.
+  std::string s = escapeDisplay(in);
+  if (!in.empty() && (in[0] == '=' || in[0] == '+' || in[0] == '-' || in[0] == '@' ||
+                      in[0] == '\t' || in[0] == '\r'))
     s.insert(s.begin(), '\'');
   if (s.find_first_of(",\"\r\n") == std::string::npos)
     return s;

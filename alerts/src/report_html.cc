@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <vw/alerts/escape.h>
 #include <vw/alerts/report.h>
 #include <vw/alerts/summary.h>
 
@@ -464,7 +465,10 @@ std::string inspectionSection(const OJson& merged) {
 
 } // namespace
 
-std::string htmlEscape(const std::string& s) {
+std::string htmlEscape(const std::string& in) {
+  // Control bytes, invalid UTF-8 and invisible or reordering code points made visible first
+  // (escape.h), then the HTML metacharacters.
+  const std::string s = escapeDisplay(in);
   std::string out;
   out.reserve(s.size());
   for (char c : s) {

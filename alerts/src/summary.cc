@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <vw/alerts/escape.h>
 #include <vw/alerts/eve.h>
 #include <vw/alerts/summary.h>
 
@@ -616,12 +617,13 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
       for (const auto& x : e.evidence)
         if (rank(x.field) < rank(best->field))
           best = &x;
-      ev = best->field + "=" + best->value;
+      // Names come from traffic: escaped, so that no byte of them acts on the terminal.
+      ev = escapeDisplay(best->field) + "=" + escapeDisplay(best->value);
       if (e.evidence.size() > 1)
         ev += fmt::format(" (+{})", e.evidence.size() - 1);
     }
     out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n",
-                       r.host->toString(), v != nullptr ? v->name : e.vendor_id,
+                       r.host->toString(), escapeDisplay(v != nullptr ? v->name : e.vendor_id),
                        v != nullptr ? std::string(signatures::toString(v->status)) : "?",
                        cl::confidenceName(e.confidence), e.flows, e.dns_lookups,
                        humanBytes(e.bytes_to_vendor), humanBytes(e.bytes_from_vendor), ev);

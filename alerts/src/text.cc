@@ -1,7 +1,8 @@
-// Text rules shared by the RFC 5424 and CEF encoders: UTF-8 repair, control-character
-// removal, field character sets and escaping.
+// Text rules shared by the RFC 5424 and CEF encoders (UTF-8 repair, field character sets and
+// escaping) and the one display escape of every human-facing output (escape.h).
 
 #include <vw/alerts/encode.h>
+#include <vw/alerts/escape.h>
 
 namespace vw::alerts::text {
 
@@ -94,7 +95,7 @@ std::string sdName(std::string_view s) {
 }
 
 std::string sdParamValue(std::string_view s) {
-  const std::string clean = safeUtf8(s);
+  const std::string clean = escapeDisplay(s);
   std::string out;
   out.reserve(clean.size() + 8);
   for (char ch : clean) {
@@ -106,7 +107,7 @@ std::string sdParamValue(std::string_view s) {
 }
 
 std::string cefHeader(std::string_view s) {
-  const std::string clean = safeUtf8(s);
+  const std::string clean = escapeDisplay(s);
   std::string out;
   out.reserve(clean.size() + 8);
   for (char ch : clean) {
@@ -118,7 +119,7 @@ std::string cefHeader(std::string_view s) {
 }
 
 std::string cefExtension(std::string_view s) {
-  const std::string clean = safeUtf8(s, /*keep_crlf=*/true);
+  const std::string clean = escapeDisplay(s); // no raw CR/LF left: the cases below are a guard
   std::string out;
   out.reserve(clean.size() + 8);
   for (char ch : clean) {
@@ -143,3 +144,81 @@ std::string cefExtension(std::string_view s) {
 }
 
 } // namespace vw::alerts::text
+
+namespace vw::alerts {
+
+namespace {
+
+// Code point of the valid n-byte UTF-8 sequence at s[i].
+char32_t decodeAt(std::string_view s, std::size_t i, std::size_t n) {
+  const auto b = [&](std::size_t k) {
+    return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]));
+  };
+  switch (n) {
+  case 2:
+    return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  case 3:
+    return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  case 4:
+    return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  default:
+    return b(0);
+  }
+}
+
+// Valid code points that print nothing or change how the text around them is shown.
+bool invisibleCodePoint(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0xAD || c == 0x61C || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
+         (c >= 0xE0000 && c <= 0xE007F);
+}
+
+constexpr char kHex[] = "0123456789abcdef";
+constexpr char kHexUpper[] = "0123456789ABCDEF";
+
+} // namespace
+
+void appendEscapedDisplay(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = text::validSequenceLength(s, i);
+    if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7F))) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      ++i;
+      continue;
+    }
+    if (n == 1) {
+      if (c == '\\')
+        out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    const char32_t cp = decodeAt(s, i, n);
+    if (invisibleCodePoint(cp)) {
+      out += "\\u{";
+      int shift = cp > 0xFFFF ? 16 : 12;
+      if (cp > 0xFFFFF)
+        shift = 20;
+      for (; shift >= 0; shift -= 4)
+        out += kHexUpper[(cp >> shift) & 0xF];
+      out += '}';
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+}
+
+std::string escapeDisplay(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  appendEscapedDisplay(out, s);
+  return out;
+}
+
+} // namespace vw::alerts

@@ -5,7 +5,8 @@ Each scenario starts its own rsyslogd (-n -f CONF -i PIDFILE) on a free loopback
 own config, work directory and output file under a fresh temp directory, drives
 vw_sink_driver (synthetic vendor events with unique sequence numbers) through it, and checks
 what rsyslog parsed. Works as root and as an unprivileged user; exits 77 (ctest SKIP) when
-rsyslogd, or for TLS its openssl/gnutls network stream driver, is missing.
+rsyslogd, or for TLS its openssl/gnutls network stream driver, is missing (exits 1 instead
+under VW_NO_SKIP=1, as in CI).
 
   syslog_integration.py --driver PATH/vw_sink_driver --scenario NAME [--keep]
 
@@ -26,12 +27,16 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
+# The e2e tests' shared helper: skip (77) normally, fail under VW_NO_SKIP=1 (CI).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "e2e"))
+from vwtest import SKIP, skip_code  # noqa: E402
 APP = "vendorwatch"
 SD_ID = "vendorwatch@32473"
-# The driver's hostile name (see sink_driver.cc) after the encoders made it safe.
-HOSTILE_SD = 'ev"il]\\name|x=y  <13>1 forged   \ufffd\ufffd\ufffdcaf\u00e9'
-HOSTILE_CEF = 'ev"il]\\name|x=y\r\n<13>1 forged   \ufffd\ufffd\ufffdcaf\u00e9'
+# The driver's hostile name (see sink_driver.cc) as an SD-PARAM / CEF field shows it once
+# rsyslog and a CEF parser have undone their own escaping: the display escape (escape.h) of
+# every control byte and invalid byte, the backslash doubled.
+HOSTILE_SD = r'ev"il]\\name|x=y\x0d\x0a<13>1 forged \x01\x7f\xff\xc0\xaf' + 'caf\u00e9'
+HOSTILE_CEF = HOSTILE_SD
 
 # The rsyslog template used by every scenario: the parsed RFC 5424 fields, one line per message.
 TEMPLATE = ('template(name="vwline" type="string" '
@@ -576,8 +581,7 @@ def tls_setup(tmp, authmode):
 def scenario_tls(args, rsyslogd, tmp):
     tls, why = tls_setup(tmp, "anon")
     if not tls:
-        log("SKIP: " + why)
-        return SKIP
+        return skip_code(why)
     pki = tls["pki"]
     rs = Rsyslog(rsyslogd, tmp, "rs", free_port(), tls=tls)
     rs.start()
@@ -615,8 +619,7 @@ def scenario_tls(args, rsyslogd, tmp):
 def scenario_mtls(args, rsyslogd, tmp):
     tls, why = tls_setup(tmp, "x509/certvalid")
     if not tls:
-        log("SKIP: " + why)
-        return SKIP
+        return skip_code(why)
     pki = tls["pki"]
     rs = Rsyslog(rsyslogd, tmp, "rs", free_port(), tls=tls)
     rs.start()
@@ -649,8 +652,7 @@ def scenario_scan_tcp(args, rsyslogd, tmp):
     and rsyslog parses it as RFC 5424 (APP-NAME, MSGID, structured data), the same alerts as
     the --eve file of the same run."""
     if not args.vendorwatch or not args.pcaps:
-        log("SKIP: --vendorwatch/--pcaps not given")
-        return SKIP
+        return skip_code("--vendorwatch/--pcaps not given")
     pcaps = sorted(glob.glob(os.path.join(args.pcaps, "*.pcap")))
     eve = os.path.join(tmp, "eve.json")
     rs = Rsyslog(rsyslogd, tmp, "rs", free_port())
@@ -710,14 +712,13 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rsyslogd = find_rsyslogd()
     if not rsyslogd and args.scenario != "closed_ports":
-        log("SKIP: rsyslogd not found (Debian: apt-get install rsyslog)")
-        return SKIP
+        return skip_code("rsyslogd not found (Debian: apt-get install rsyslog)")
     tmp = tempfile.mkdtemp(prefix="vw-syslog-%s-" % args.scenario)
     os.chmod(tmp, 0o755)
     t0 = time.monotonic()
     try:
         rc = SCENARIOS[args.scenario](args, rsyslogd, tmp) or 0
-        log("%s: %s in %.1fs" % (args.scenario, "SKIPPED" if rc == SKIP else "PASSED",
+        log("%s: %s in %.1fs" % (args.scenario, {SKIP: "SKIPPED", 0: "PASSED"}.get(rc, "FAILED"),
                                   time.monotonic() - t0))
         return rc
     except TestFailure as e:

@@ -59,12 +59,19 @@ const std::string kHostile = std::string("ev\"il]\\na|me=x\r\ninjected: <13>1 - 
                              "\x01\x1b[31m\x7f" + "\xff" + "\xc0\xaf" + "\xed\xa0\x80" +
                              "\xc2\x85" + "caf\xc3\xa9" + "\xe2\x82";
 
-// What every hostile byte must turn into: valid UTF-8, controls as spaces, invalid bytes as
-// U+FFFD (one per byte).
+// What every hostile byte turns into in the MSG (safeUtf8, the JSON line): valid UTF-8,
+// controls as spaces, invalid bytes as U+FFFD (one per byte).
 const std::string kHostileClean = std::string("ev\"il]\\na|me=x  injected: <13>1 - - - - - -") +
                                   "  [31m " + "\xEF\xBF\xBD" + "\xEF\xBF\xBD\xEF\xBF\xBD" +
                                   "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" + " " + "caf\xc3\xa9" +
                                   "\xEF\xBF\xBD\xEF\xBF\xBD";
+
+// What a person sees of it in an SD-PARAM or a CEF field (escapeDisplay): every control byte
+// and every byte of invalid UTF-8 as \xNN, NEL as \u{0085}, the backslash doubled.
+const std::string kHostileShown =
+    std::string(
+        R"(ev"il]\\na|me=x\x0d\x0ainjected: <13>1 - - - - - -\x01\x1b[31m\x7f\xff\xc0\xaf)") +
+    R"(\xed\xa0\x80\u{0085}caf)" + "\xc3\xa9" + R"(\xe2\x82)";
 
 } // namespace
 
@@ -167,7 +174,9 @@ TEST_CASE("facility and format names parse; the facility lands in PRI", "[encode
 }
 
 TEST_CASE("SD PARAM-VALUE escapes exactly '\"', '\\' and ']'", "[encode][5424]") {
-  CHECK(text::sdParamValue(R"(a"b\c]d)") == R"(a\"b\\c\]d)");
+  // The backslash is doubled twice: once by the display escape, once by RFC 5424.
+  CHECK(text::sdParamValue(R"(a"b\c]d)") == R"(a\"b\\\\c\]d)");
+  CHECK(text::sdParamValue("esc\x1b[2J") == R"(esc\\x1b[2J)");
   CHECK(text::sdParamValue("[x=y]") == "[x=y\\]");
   CHECK(text::sdParamValue("caf\xc3\xa9") == "caf\xc3\xa9");
   CHECK(text::sdParamValue("") == "");
@@ -220,10 +229,10 @@ TEST_CASE("hostile names cannot break RFC 5424 framing", "[encode][5424][hostile
   REQUIRE(m);
   CHECK(m->msgid == "vendor");
   REQUIRE(m->sd.size() == 1);
-  CHECK(m->sd[0].param("dest") == kHostileClean);
-  CHECK(m->sd[0].param("evidence") == "tls.sni=" + kHostileClean);
-  CHECK(m->sd[0].param("vendor") == "]\"\\");
-  CHECK(m->sd[0].param("host") == "10.1.2.3 <14>1 forged");
+  CHECK(m->sd[0].param("dest") == kHostileShown);
+  CHECK(m->sd[0].param("evidence") == "tls.sni=" + kHostileShown);
+  CHECK(m->sd[0].param("vendor") == R"(]"\\)");
+  CHECK(m->sd[0].param("host") == R"(10.1.2.3\x0a<14>1 forged)");
   CHECK(m->sd[0].param("flow_id") == "42");
   // MSG is still the JSON object and still carries the (replacement-char) name.
   auto back = nlohmann::json::parse(m->msg, nullptr, false);
@@ -266,10 +275,11 @@ TEST_CASE("a vendor event encodes to the documented CEF line", "[encode][cef]") 
 
 TEST_CASE("CEF header escapes '\\' and '|'; extensions escape '\\', '=', CR and LF",
           "[encode][cef]") {
-  CHECK(text::cefHeader(R"(a|b\c=d)") == R"(a\|b\\c=d)");
-  CHECK(text::cefHeader("two\r\nlines") == "two  lines");
-  CHECK(text::cefExtension("a=b\\c|d\r\ne") == "a\\=b\\\\c|d\\r\\ne");
-  CHECK(text::cefExtension("tab\there") == "tab here");
+  // A backslash is doubled by the display escape, and that again by CEF.
+  CHECK(text::cefHeader(R"(a|b\c=d)") == R"(a\|b\\\\c=d)");
+  CHECK(text::cefHeader("two\r\nlines") == R"(two\\x0d\\x0alines)");
+  CHECK(text::cefExtension("a=b\\c|d\r\ne") == R"(a\=b\\\\c|d\\x0d\\x0ae)");
+  CHECK(text::cefExtension("tab\there") == R"(tab\\x09here)");
 }
 
 TEST_CASE("hostile names cannot break CEF framing and round-trip through a CEF parser",
@@ -288,14 +298,14 @@ TEST_CASE("hostile names cannot break CEF framing and round-trip through a CEF p
   auto c = parseCef(line);
   REQUIRE(c);
   CHECK(c->header[1] == "vendorwatch");
-  CHECK(c->header[4] == "vendor:evil|vendor\\x");
-  CHECK(c->header[5] == "Evil|Corp   p=1 traffic");
+  CHECK(c->header[4] == R"(vendor:evil|vendor\\x)");
+  CHECK(c->header[5] == R"(Evil|Corp\x0d\x0a p=1 traffic)");
   CHECK(c->header[6] == "9");
-  // CR/LF inside extension values survive as escapes and come back as CR/LF.
-  std::string expect = text::safeUtf8(kHostile, true);
-  CHECK(c->ext.at("dhost") == expect);
-  CHECK(c->ext.at("cs4") == "tls.sni=" + expect);
-  CHECK(c->ext.at("cs1") == "evil|vendor\\x");
+  // A CEF parser gets the display form back: CR/LF and the other controls as visible escapes,
+  // never as bytes that act on the console that shows them.
+  CHECK(c->ext.at("dhost") == kHostileShown);
+  CHECK(c->ext.at("cs4") == "tls.sni=" + kHostileShown);
+  CHECK(c->ext.at("cs1") == R"(evil|vendor\\x)");
   CHECK(c->ext.at("cs2") == "p=1");
   CHECK(c->ext.at("cn1") == "42");
 }

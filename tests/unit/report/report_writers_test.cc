@@ -38,7 +38,7 @@ TEST_CASE("CSV fields are quoted per RFC 4180 and formulas are neutralised") {
   CHECK(csvField("plain") == "plain");
   CHECK(csvField("a,b") == "\"a,b\"");
   CHECK(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  CHECK(csvField("two\r\nlines") == "\"two\r\nlines\"");
+  CHECK(csvField("two\r\nlines") == R"(two\x0d\x0alines)"); // controls shown, not kept
   CHECK(csvField("=1+1") == "'=1+1");
   CHECK(csvField("-2") == "'-2");
   CHECK(csvField("") == "");
@@ -47,8 +47,8 @@ TEST_CASE("CSV fields are quoted per RFC 4180 and formulas are neutralised") {
 TEST_CASE("The CSV report has a header and one CRLF-terminated row per host and vendor") {
   const std::string csv = reportCsv(hostileReport());
   CHECK(csv.rfind("host,vendor_id,vendor_name,", 0) == 0);
-  // Header + one row; the embedded CR LF is inside a quoted field.
-  CHECK(csv.find("10.0.0.1,evil,\"<script>alert('x')</script>\"\"&,\r\n=cmd\",banned,low,") !=
+  // Header + one row; the embedded CR LF is shown as escapes inside the quoted field.
+  CHECK(csv.find(R"(10.0.0.1,evil,"<script>alert('x')</script>""&,\x0d\x0a=cmd",banned,low,)") !=
         std::string::npos);
   CHECK(csv.substr(csv.size() - 2) == "\r\n");
 }

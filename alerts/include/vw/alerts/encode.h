@@ -5,9 +5,11 @@
 /// RFC 6587 octet-counting framing. No I/O, no global state; every function returns a fresh
 /// string. See docs/soc-delivery.md for the field tables and examples.
 ///
-/// Hostile input (names taken from traffic) is made safe here: invalid UTF-8 becomes U+FFFD,
-/// control characters (C0, DEL, C1 - including CR and LF) never survive into a header, an
-/// SD-PARAM, a CEF field or the MSG, so one event is always exactly one line / one frame.
+/// Hostile input (names taken from traffic) is made safe here: in an SD-PARAM and a CEF field
+/// control bytes, invalid UTF-8 and invisible code points are shown as escapes
+/// (escapeDisplay, escape.h: ESC -> `\x1b`, CR LF -> `\x0d\x0a`, U+202E -> `\u{202E}`), header
+/// fields keep PRINTUSASCII only, and in the MSG (the EVE JSON line) invalid UTF-8 becomes
+/// U+FFFD and controls a space. One event is always exactly one line / one frame.
 
 #include <cstddef>
 #include <cstdint>
@@ -91,15 +93,15 @@ std::string headerField(std::string_view s, std::size_t max_len);
 /// dropped), at most 32 characters. May return "" if nothing is left.
 std::string sdName(std::string_view s);
 
-/// A PARAM-VALUE body (without the quotes): safeUtf8, then '"', '\\' and ']' are escaped with a
-/// backslash (RFC 5424 §6.3.3).
+/// A PARAM-VALUE body (without the quotes): escapeDisplay, then '"', '\\' and ']' are escaped
+/// with a backslash (RFC 5424 §6.3.3).
 std::string sdParamValue(std::string_view s);
 
-/// A CEF header field: safeUtf8 (CR/LF become spaces), then '\\' -> "\\\\" and '|' -> "\\|".
+/// A CEF header field: escapeDisplay, then '\\' -> "\\\\" and '|' -> "\\|".
 std::string cefHeader(std::string_view s);
 
-/// A CEF extension value: safeUtf8 keeping CR/LF, then '\\' -> "\\\\", '=' -> "\\=",
-/// LF -> "\\n", CR -> "\\r".
+/// A CEF extension value: escapeDisplay (so no CR/LF is left), then '\\' -> "\\\\" and
+/// '=' -> "\\=" (LF -> "\\n" and CR -> "\\r" remain as a guard).
 std::string cefExtension(std::string_view s);
 
 } // namespace text

@@ -137,11 +137,13 @@ std::string reportHtml(const nlohmann::ordered_json& merged);
 /// JSON's migration.hosts).
 std::string reportCsv(const nlohmann::ordered_json& merged);
 
-/// One CSV field quoted per RFC 4180 when needed. Values starting with = + - @ TAB or CR get
-/// a leading apostrophe so spreadsheets do not evaluate them as formulas.
+/// One CSV field: control bytes, invalid UTF-8 and invisible code points escaped
+/// (escapeDisplay, escape.h); values starting with = + - @ TAB or CR get a leading apostrophe
+/// so spreadsheets do not evaluate them as formulas (OWASP CSV injection); quoted per RFC 4180
+/// when needed.
 std::string csvField(const std::string& s);
 
-/// Escapes & < > " ' for HTML text and attribute values.
+/// escapeDisplay (escape.h), then & < > " ' escaped for HTML text and attribute values.
 std::string htmlEscape(const std::string& s);
 
 } // namespace vw::alerts
