@@ -11,7 +11,9 @@
 #include "common.h"
 #include "ledger_cmd.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int runMain(int argc, char** argv) {
   using namespace vw::cli;
   CLI::App app{"vendorwatch: find hosts that still talk to banned security vendors.\n"
                "Passive classifier for pcap files and span ports (nDPI + vendor signatures).",
@@ -58,4 +60,19 @@ int main(int argc, char** argv) {
     diag(std::string("fatal: ") + e.what());
     return kExitUsage;
   }
+}
+
+} // namespace
+
+// Anything thrown outside the command (CLI11 set-up, --version's signature load) ends the
+// program with a message and exit 2 instead of std::terminate.
+int main(int argc, char** argv) {
+  try {
+    return runMain(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vendorwatch: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "vendorwatch: fatal: unknown exception\n");
+  }
+  return vw::cli::kExitUsage;
 }

@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <cmath>
 #include <filesystem>
 #include <system_error>
 #include <unistd.h>
@@ -62,8 +63,8 @@ std::string formatProgress(const ProgressSnapshot& s) {
     std::string eta = "--";
     if (timed && done > 0) {
       const double rate = static_cast<double>(done) / s.elapsed_s;
-      const auto left =
-          static_cast<std::uint64_t>(static_cast<double>(s.bytes_total - done) / rate + 0.5);
+      const auto left = static_cast<std::uint64_t>(
+          std::llround(static_cast<double>(s.bytes_total - done) / rate));
       eta = fmt::format("{}:{:02}:{:02}", left / 3600, left / 60 % 60, left % 60);
     }
     out += "  ETA " + eta;

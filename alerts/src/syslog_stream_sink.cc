@@ -60,7 +60,7 @@ using boost::system::error_code;
 constexpr Millis kTick{50};
 constexpr Millis kTlsFinDelay{200};
 constexpr std::size_t kMaxBatchFrames = 256;
-constexpr std::size_t kMaxBatchBytes = 256 * 1024;
+constexpr std::size_t kMaxBatchBytes = std::size_t{256} * 1024;
 
 struct Frame {
   std::string bytes;      ///< "LEN SP MSG"
@@ -447,9 +447,9 @@ private:
         finishDiscard();
     };
     if (tls_)
-      asio::async_write(*tls_, std::move(bufs), handler);
+      asio::async_write(*tls_, bufs, handler);
     else
-      asio::async_write(*plain_, std::move(bufs), handler);
+      asio::async_write(*plain_, bufs, handler);
   }
 
   void onWritten(std::uint64_t gen, error_code ec) {

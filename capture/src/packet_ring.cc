@@ -45,7 +45,8 @@ std::span<const std::uint8_t> rebase(std::span<const std::uint8_t> s, const std:
 } // namespace
 
 PacketRing::PacketRing(std::size_t capacity)
-    : cap_(alignUp(std::max<std::size_t>(capacity, 64 * 1024))), buf_(new std::uint8_t[cap_]) {
+    : cap_(alignUp(std::max<std::size_t>(capacity, std::size_t{64} * 1024))),
+      buf_(new std::uint8_t[cap_]) {
   static_assert(sizeof(Header) == kAlign);
   static_assert(std::is_trivially_copyable_v<DecodedPacket>);
   static_assert(alignof(DecodedPacket) <= kAlign);

@@ -203,6 +203,7 @@ std::optional<DpiInstance> parseDpiInstance(std::string_view s) noexcept {
 const std::vector<std::string_view>& allRoleNames() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v;
+    v.reserve(std::size(kRole));
     for (const auto& [n, r] : kRole)
       v.push_back(n);
     return v;

@@ -24,7 +24,7 @@ struct FlowKey {
 /// The address bytes as two 64-bit words (`half` 0 or 1), for hashing and compares.
 inline std::uint64_t addrWord(const IpAddr& a, int half) {
   std::uint64_t v;
-  std::memcpy(&v, a.bytes.data() + 8 * half, sizeof v);
+  std::memcpy(&v, a.bytes.data() + 8 * static_cast<std::size_t>(half), sizeof v);
   return v;
 }
 
