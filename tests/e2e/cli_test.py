@@ -200,6 +200,75 @@ def _():
     assert rc == 0, (rc, err[-300:])
 
 
+def hostile_pcap(path, sni):
+    """One TCP flow 10.9.9.9 -> 203.0.113.80:443 (handshake, then a TLS ClientHello whose SNI
+    is `sni`, raw bytes), written as a classic pcap. Made here, not by vendorwatch."""
+    import struct
+
+    def csum(b):
+        if len(b) % 2:
+            b += b"\0"
+        s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+        while s >> 16:
+            s = (s & 0xFFFF) + (s >> 16)
+        return ~s & 0xFFFF
+
+    src, dst = bytes([10, 9, 9, 9]), bytes([203, 0, 113, 80])
+
+    def frame(fwd, flags, seq, ack, payload=b""):
+        s, d = (src, dst) if fwd else (dst, src)
+        sp, dp = (40000, 443) if fwd else (443, 40000)
+        tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+        c = csum(s + d + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)
+        tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000, 64, 6, 0, s, d)
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        return b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + tcp
+
+    name = struct.pack("!BH", 0, len(sni)) + sni
+    ext = struct.pack("!HHH", 0, len(name) + 2, len(name)) + name
+    body = (b"\x03\x03" + bytes(range(32)) + b"\x00" + struct.pack("!H", 2) + b"\x13\x01" +
+            b"\x01\x00" + struct.pack("!H", len(ext)) + ext)
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    record = b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+    frames = [frame(True, 0x02, 1000, 0), frame(False, 0x12, 5000, 1001),
+              frame(True, 0x10, 1001, 5001), frame(True, 0x18, 1001, 5001, record)]
+    with open(path, "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, f in enumerate(frames):
+            out.write(struct.pack("<IIII", 1700000000, 1000 * i, len(f), len(f)) + f)
+
+
+@case("hostile names (ESC, BEL, CR/LF, bidi override) never reach the table, CSV or HTML raw")
+def _():
+    # Issue 13.3: an SNI under a vendor domain that carries a terminal escape sequence.
+    sni = b"\x1b]0;pwned\x07\x1b[2J\r\nx\xe2\x80\xae.ts01-b.cloudsink.net"
+    pcap = os.path.join(WORK, "hostile-sni.pcap")
+    hostile_pcap(pcap, sni)
+    summary = os.path.join(WORK, "hostile.json")
+    p = subprocess.run([VW, "scan", "--table", "--summary", summary, pcap],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    assert p.returncode == 0, (p.returncode, p.stderr[-300:])
+    table = p.stderr.decode("utf-8", "replace")
+    assert "10.9.9.9" in table and "CrowdStrike" in table, table[-600:]
+    # The table shows the escapes, not the bytes.
+    assert r"\x1b]0;pwned\x07\x1b[2j\x0d\x0ax\u{202E}.ts01-b.cloudsink.net" in table, table[-600:]
+    bad = [c for c in table if (ord(c) < 0x20 and c != "\n") or ord(c) == 0x7F or c == "\u202e"]
+    assert not bad, f"raw control characters in the table: {bad!r}"
+    csv, html = os.path.join(WORK, "hostile.csv"), os.path.join(WORK, "hostile.html")
+    rc, _out, err = raw(["report", "--csv", csv, "--html", html, summary])
+    assert rc == 0, (rc, err[-300:])
+    for f in (csv, html):
+        text = open(f, "rb").read().decode("utf-8")
+        assert "cloudsink.net" in text, f
+        # The HTML's embedded JSON data block is data (controls as \u00XX JSON escapes): the
+        # bidi check applies to the rendered markup before it.
+        shown = text.split('<script id="vw-data"')[0]
+        bad = [c for c in text if ord(c) < 0x20 and c not in "\r\n\t" or c == "\x7f"]
+        bad += [c for c in shown if c == "\u202e"]
+        assert not bad, f"{f}: raw control characters {bad!r}"
+
+
 failed = [r for r in results if r[1]]
 for name, err in results:
     print(("FAIL " if err else "ok   ") + name + (f": {err}" if err else ""))
