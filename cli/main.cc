@@ -21,11 +21,12 @@ int runMain(int argc, char** argv) {
   app.require_subcommand(1);
   // --version also names the signature set the commands would use (still works without one).
   app.set_version_flag("--version", std::function<std::string()>([] {
-                         const std::string dir = defaultSignatureDir();
+                         const auto [dir, origin] = chooseSignatureDir();
                          const auto r = vw::signatures::loadSignatureDir(dir);
                          std::string sig = r.ok() ? "signature set " + r.set->info().version +
                                                         " (" + r.set->info().date + ", " + dir + ")"
                                                   : "signature set: not loadable from " + dir;
+                         sig += "\nsignature directory from: " + origin;
                          return std::string("vendorwatch ") + VW_VERSION + "\n" + sig;
                        }));
   app.footer("Examples:\n"
