@@ -1,5 +1,5 @@
-// Offline packet sources over libpcap (pcap and pcapng files, stdin). The only file in the
-// project that includes <pcap.h>.
+// Offline packet sources over libpcap (pcap and pcapng files, stdin). <pcap.h> is included only
+// here, in pcap_live_source.cc (live interfaces) and in the read benchmark tool.
 #include <cstdint>
 #include <cstdio>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 /// @file packet_source.h
-/// Where packets come from: pcap/pcapng files, stdin, directories, and (later) live interfaces.
-/// This module is the only code that includes <pcap.h>.
+/// Where packets come from offline: pcap/pcapng files, stdin, directories (live interfaces:
+/// live_source.h). Only capture/src (and its tools) include <pcap.h>.
 
 #include <cstdint>
 #include <memory>

@@ -88,7 +88,8 @@ struct ClassifierStats {
 
 class Classifier {
 public:
-  /// `engine`, `matcher` and `sink` must outlive the classifier.
+  /// `engine` and `sink` must outlive the classifier; it shares ownership of `matcher` (a
+  /// reload replaces it through setMatcher).
   Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
              std::shared_ptr<const signatures::Matcher> matcher, RecordSink& sink);
   ~Classifier();

@@ -104,7 +104,7 @@ public:
   /// Finds the flow for `key` (hash `h`), or nullptr.
   FlowEntry* find(const FlowKey& key, std::uint64_t h);
 
-  /// Inserts a new flow. The table must not be full (call evictOldest first).
+  /// Inserts a new flow. The table must not be full (end oldest() first).
   FlowEntry* insert(const FlowKey& key, std::uint64_t h, TimeUs now);
 
   bool full() const { return size_ >= cfg_.max_flows; }
