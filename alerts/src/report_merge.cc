@@ -856,6 +856,7 @@ OJson ReportMerger::migration(const MigrationOptions& o) const {
   std::map<std::pair<std::string, std::string>, Counts> counts; // vendor, role
   OJson list = OJson::array(), after = OJson::array();
   std::vector<const Key*> order;
+  order.reserve(rows.size());
   for (const auto& [k, r] : rows)
     order.push_back(&k);
   std::stable_sort(order.begin(), order.end(), [](const Key* a, const Key* b) {
