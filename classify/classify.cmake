@@ -13,6 +13,12 @@ add_library(vw_classify
   src/dns_cache.cc
   src/home_net.cc
   src/shard.cc
+  src/instances.cc
+  src/inspect_banner.cc
+  src/inspect_http_server.cc
+  src/inspect_tls_server.cc
+  src/inspect_syslog.cc
+  src/inspect_dpi.cc
 )
 add_library(vw::classify ALIAS vw_classify)
 target_include_directories(vw_classify PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)

@@ -588,11 +588,68 @@ bool ledgerFromSummary(const Json& doc, cl::Ledger& out, std::string& err) {
   return true;
 }
 
+namespace {
+
+/// Display name of a product of `vendor_id` in `sigs`, or the id when the set does not know it.
+std::string productName(const signatures::SignatureSet& sigs, const std::string& vendor_id,
+                        const std::string& product_id) {
+  if (const auto* v = sigs.findVendor(vendor_id))
+    for (const std::uint32_t i : v->products)
+      if (sigs.products()[i].id == product_id)
+        return sigs.products()[i].name;
+  return product_id;
+}
+
+/// Cut to `n` characters (display only).
+std::string cut(std::string s, std::size_t n) {
+  if (s.size() > n)
+    s = s.substr(0, n - 3) + "...";
+  return s;
+}
+
+/// "Where it runs": one line per instance (address x vendor x product) and one per
+/// TLS-interception finding.
+std::string instanceTable(const cl::Ledger& ledger, const signatures::SignatureSet& sigs) {
+  std::string out;
+  if (!ledger.instances().empty()) {
+    out += fmt::format("{:<39} {:<20} {:<32} {:<6} {:>5} {:>7}  {}\n", "INSTANCE", "VENDOR",
+                       "PRODUCT", "CONF", "FLOWS", "CLIENTS", "EVIDENCE");
+    for (const auto& [k, e] : ledger.instances()) {
+      const auto& [ip, vendor_id, product_id] = k;
+      const auto* v = sigs.findVendor(vendor_id);
+      std::string ev;
+      if (!e.evidence.empty()) {
+        const cl::LedgerEvidence& x = *e.evidence.begin();
+        ev = cut(x.field + "=" + x.value, 60);
+        if (e.evidence.size() > 1)
+          ev += fmt::format(" (+{})", e.evidence.size() - 1);
+      }
+      out += fmt::format("{:<39} {:<20} {:<32} {:<6} {:>5} {:>7}  {}\n", ip.toString(),
+                         v != nullptr ? v->name : vendor_id,
+                         cut(productName(sigs, vendor_id, product_id), 32),
+                         cl::confidenceName(e.confidence), e.flows, e.clientCount(), ev);
+    }
+  }
+  for (const auto& [k, e] : ledger.inspection()) {
+    const auto& [vendor_id, product_id, ca] = k;
+    const auto* v = sigs.findVendor(vendor_id);
+    out += fmt::format("TLS inspection by {} ({}): CA \"{}\", {} flows, {} hosts\n",
+                       v != nullptr ? v->name : vendor_id, productName(sigs, vendor_id, product_id),
+                       ca, e.flows, e.hostCount());
+  }
+  return out;
+}
+
+} // namespace
+
 std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& sigs) {
   std::string out;
   const auto rows = sortedRows(ledger);
-  if (rows.empty())
+  const std::string instances = instanceTable(ledger, sigs);
+  if (rows.empty() && instances.empty())
     return "vendorwatch: no host talked to a listed vendor.\n";
+  if (rows.empty())
+    return instances;
   out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", "HOST", "VENDOR",
                      "STATUS", "CONF", "FLOWS", "DNS", "UPLOADED", "DOWNLOADED", "EVIDENCE");
   for (const auto& r : rows) {
@@ -628,6 +685,8 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
                        cl::confidenceName(e.confidence), e.flows, e.dns_lookups,
                        humanBytes(e.bytes_to_vendor), humanBytes(e.bytes_from_vendor), ev);
   }
+  if (!instances.empty())
+    out += "\n" + instances;
   return out;
 }
 

@@ -93,6 +93,12 @@ public:
     return DpiVerdict{p.master_protocol, p.app_protocol, static_cast<std::uint16_t>(p.category)};
   }
 
+  bool labelFromDissector(DpiFlow& flow) const override {
+    if (!layout_ok_)
+      return false;
+    return static_cast<NdpiFlow&>(flow).get()->confidence == NDPI_CONFIDENCE_DPI;
+  }
+
   bool certificate(DpiFlow& flow, DpiCertificate& out) override {
     if (!layout_ok_)
       return false;

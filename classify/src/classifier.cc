@@ -103,13 +103,6 @@ bool plausibleDns(std::span<const std::uint8_t> payload) {
   return true;
 }
 
-std::string_view sanName(std::string_view s) {
-  // A wildcard SAN "*.example.com" names the zone example.com for matching purposes.
-  if (s.size() > 2 && s[0] == '*' && s[1] == '.')
-    return s.substr(2);
-  return s;
-}
-
 } // namespace
 
 Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
@@ -117,7 +110,9 @@ Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
     : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)), sink_(sink),
       inspecting_(std::make_unique<InspectList>()), table_(cfg.table, cfg.hash_key),
       dns_cache_(cfg.dns_cache_entries, cfg.dns_min_ttl, cfg.hash_key), ledger_(cfg.ledger_caps),
-      dedup_(cfg.dedup_window, cfg.dedup_max_keys, cfg.hash_key) {}
+      dedup_(cfg.dedup_window, cfg.dedup_max_keys, cfg.hash_key) {
+  onpremInit();
+}
 
 Classifier::~Classifier() = default;
 
@@ -368,6 +363,8 @@ void Classifier::inspect(FlowEntry& f, const DecodedPacket& p, Dir d) {
         quicPayload(f, p);
     }
   }
+  if (f.inspect && !p.payload.empty())
+    onpremPayload(f, p, d);
   if (f.inspect)
     maybeFinishInspect(f);
 }
@@ -376,6 +373,9 @@ void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
   FlowInspect& in = *f.inspect;
   if (!in.dpi || in.dpi_done)
     return;
+  // Only a label the engine's dissectors gave (not a port or address guess) names a product.
+  const bool dissected =
+      (f.dpi_master != 0 || f.dpi_app != 0) && engine_.labelFromDissector(*in.dpi);
   if (gave_up || (f.dpi_master == 0 && f.dpi_app == 0)) {
     const DpiVerdict v = engine_.giveUp(*in.dpi);
     if (v.app_proto != 0 || v.master_proto != 0) {
@@ -386,20 +386,7 @@ void Classifier::finishDpi(FlowEntry& f, bool gave_up) {
   } else {
     ++stats_.dpi_freed_early;
   }
-  DpiCertificate cert;
-  if (engine_.certificate(*in.dpi, cert)) {
-    FlowFacts& fx = facts(f);
-    if (!fx.tls)
-      fx.tls = std::make_unique<TlsFacts>();
-    fx.tls->subject = cert.subject;
-    fx.tls->issuer = cert.issuer;
-    fx.tls->san = cert.san;
-    const Attributor attr(*fx.sigs);
-    attr.addCertDn(Field::TlsSubject, cert.subject, fx.evidence);
-    attr.addCertDn(Field::TlsIssuer, cert.issuer, fx.evidence);
-    for (const auto& s : cert.san)
-      attr.addName(Field::TlsSan, sanName(s), fx.evidence);
-  }
+  onpremDpiEnd(f, dissected); // its certificate and dissected protocol names
   in.dpi.reset();
   in.dpi_done = true;
   attribute(f, f.last_ts, false);
@@ -418,7 +405,7 @@ bool Classifier::keepsParsing(const FlowEntry& f) const {
 
 void Classifier::maybeFinishInspect(FlowEntry& f) {
   FlowInspect& in = *f.inspect;
-  if (!in.dpi_done || keepsParsing(f))
+  if (!in.dpi_done || keepsParsing(f) || onpremWantsMore(f))
     return;
   const bool many = f.pkts[0] + f.pkts[1] > cfg_.dpi_packet_budget;
   if (f.key.proto == ipproto::kTcp) {
@@ -614,6 +601,7 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
     attr.addName(Field::HttpHost, info.connect_host.view(), fx.evidence);
   if (info.has_user_agent)
     attr.addUserAgent(info.user_agent.view(), fx.evidence);
+  onpremRequest(f, info);
   if (cfg_.log_http) {
     HttpFacts one;
     one.host = info.host.str();
@@ -816,6 +804,7 @@ void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
   if (dns_flow)
     return; // DNS flows are attributed per transaction (dnsLookupAttribution)
   FlowFacts& fx = *f.facts;
+  attributeInstances(f, ts, final);
   const Verdict v = Attributor(*fx.sigs).decide(fx.evidence);
   if (!v)
     return;
@@ -825,7 +814,7 @@ void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
   if (f.alerted || (!v.named && !final))
     return;
   f.alerted = true;
-  emitAlert(f, *fx.sigs, v, ts, hostOf(f), HostRole::Client, fx.evidence);
+  emitAlert(f, *fx.sigs, v, ts, clientHostOf(f), HostRole::Client, fx.evidence);
 }
 
 void Classifier::endFlow(FlowEntry& f, EndReason why) {
@@ -872,13 +861,14 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
     }
     if (via_cache)
       ++cov.dns_cache_attributions;
-    const IpAddr host = hostOf(f);
+    const IpAddr host = clientHostOf(f);
     const bool host_is_init = host == initiatorOf(f);
     const std::uint64_t up = host_is_init ? f.bytes[kToServer] : f.bytes[kToClient];
     const std::uint64_t down = host_is_init ? f.bytes[kToClient] : f.bytes[kToServer];
     ledger_.addFlow(host, v.vendor->id, v.product->id, v.confidence, up, down, f.first_ts,
                     f.last_ts, le);
   }
+  ledgerInstances(f);
   if (f.dpi_master == 0 && f.dpi_app == 0)
     ++stats_.unknown_flows;
 

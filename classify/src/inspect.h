@@ -10,6 +10,8 @@
 #include <vw/classify/dpi_engine.h>
 #include <vw/classify/proto/quic.h>
 
+#include "inspector.h"
+
 namespace vw::classify {
 
 /// In-order reassembly of the first bytes of one TCP direction (bounded).
@@ -94,6 +96,7 @@ struct FlowInspect {
   bool server_hello_checked = false; ///< the server's first TLS payload was looked at
   StreamBuf dns_tcp[2];              ///< DNS over TCP, per direction
   std::vector<PendingQuery> pending; ///< DNS queries without a response yet (bounded)
+  OnPremState onprem;                ///< banner/HTTP response/TLS server/syslog inspectors
 
 private:
   void link() {

@@ -13,6 +13,7 @@ public:
   int live_flows = 0;           ///< DpiFlow objects alive right now
   int created = 0;
   classify::DpiCertificate cert; ///< returned by certificate() when non-empty
+  bool dissected = true;         ///< labelFromDissector(): the label came from dissection
 
   struct Flow final : classify::DpiFlow {
     explicit Flow(FakeDpiEngine& e) : eng(e) { ++eng.live_flows; }
@@ -41,6 +42,7 @@ public:
     out = cert;
     return true;
   }
+  bool labelFromDissector(classify::DpiFlow&) const override { return dissected; }
   std::string protocolName(const classify::DpiVerdict& v) const override {
     return v.app_proto == 0 ? "Unknown" : "P" + std::to_string(v.app_proto);
   }

@@ -24,6 +24,9 @@
 namespace vw::classify {
 
 struct InspectList; // classify-private
+class Inspector;    // classify-private (src/inspector.h)
+class InspectorHost;
+struct HttpRequestInfo;
 
 struct ClassifierConfig {
   FlowTableConfig table;
@@ -157,6 +160,24 @@ private:
   /// facts, pinned to the current set, if needed).
   Attributor attributorFor(FlowEntry& f) { return Attributor(*facts(f).sigs); }
 
+  // Product instances, their clients and inspection findings (src/instances.cc): the
+  // per-protocol inspectors of src/inspector.h report through these.
+  friend class ClassifierInspectorHost;
+  void onpremInit();
+  void onpremPayload(FlowEntry& f, const DecodedPacket& p, Dir d);
+  bool onpremWantsMore(const FlowEntry& f) const;
+  /// DPI ended: its certificate and, when its dissectors named the flow, its protocol names.
+  void onpremDpiEnd(FlowEntry& f, bool dissected);
+  void onpremCertificate(FlowEntry& f, std::string_view subject, std::string_view issuer,
+                         std::span<const std::string_view> sans, TimeUs ts);
+  void onpremRequest(FlowEntry& f, const HttpRequestInfo& info);
+  void serverSideEvidence(FlowEntry& f, std::uint8_t sender, Field field, std::string_view value,
+                          const signatures::Match& m, TimeUs ts);
+  void attributeInstances(FlowEntry& f, TimeUs ts, bool final);
+  /// The host a client verdict is about: the internal peer of a product instance, else hostOf.
+  IpAddr clientHostOf(const FlowEntry& f) const;
+  void ledgerInstances(const FlowEntry& f);
+
   ClassifierConfig cfg_;
   DpiEngine& engine_;
   std::shared_ptr<const signatures::Matcher> matcher_;
@@ -169,6 +190,8 @@ private:
   AlertDedup dedup_;
   TimeUs last_expire_ = 0;
   std::string name_scratch_;
+  std::vector<std::unique_ptr<Inspector>> inspectors_;
+  std::unique_ptr<InspectorHost> inspector_host_;
 };
 
 } // namespace vw::classify

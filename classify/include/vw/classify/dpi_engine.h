@@ -56,6 +56,9 @@ public:
   virtual DpiVerdict giveUp(DpiFlow& flow) = 0;
   /// Server certificate facts, if the engine saw them. Returns false if none.
   virtual bool certificate(DpiFlow& flow, DpiCertificate& out) = 0;
+  /// True if the flow's current label came from the engine's dissection of this flow's
+  /// packets (not from its port, its addresses or a cache of other flows). Call before giveUp.
+  virtual bool labelFromDissector(DpiFlow&) const { return false; }
   /// Protocol name for an id pair, e.g. "TLS.Google", "DNS", "Unknown".
   virtual std::string protocolName(const DpiVerdict& v) const = 0;
   /// Category name, e.g. "Web", "Network".

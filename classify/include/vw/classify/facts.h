@@ -163,6 +163,8 @@ struct FlowFacts {
   /// Verdicts about an internal endpoint as a product instance, per endpoint (0 = initiator,
   /// 1 = responder).
   Verdict instance[2];
+  /// Confidence of the last `vendor` event about each endpoint as an instance (0 = none).
+  std::uint8_t instance_alerted[2] = {0, 0};
 };
 
 } // namespace vw::classify
