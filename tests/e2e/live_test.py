@@ -8,8 +8,14 @@ fanout workers, and with the two directions of every flow on two interfaces. Tra
 leaves that namespace pair; the host's interfaces are not touched. The namespaces are deleted
 on exit, whatever happens.
 
-usage: live_test.py VENDORWATCH PCAPS_DIR SIGNATURES_DIR WORK_DIR [--measure-pps]
-Exit 0 pass, 1 fail, 77 skipped (not root, or ip/tcpreplay missing).
+usage: live_test.py VENDORWATCH PCAPS_DIR SIGNATURES_DIR WORK_DIR [--rate|--measure-pps]
+--rate (e2e_live_rate, a gate test): tcpdump and `vendorwatch live` capture the same replay side
+by side at a rate tcpdump sustains (0 kernel drops for tcpdump): vendorwatch must process every
+packet sent with 0 kernel drops, for 1 and 2 fanout workers; then a 1 MiB ring with vendorwatch
+stopped (SIGSTOP) during the replay forces kernel drops, which must be counted and reported
+(processed + kernel drops = what tcpdump saw).
+Exit 0 pass, 1 fail, 77 skipped (not root, or ip/tcpreplay missing) unless CI=true, VW_CI or VW_NO_SKIP is
+set: then a missing privilege or tool is a failure (exit 1), never a skip.
 """
 import json
 import os
@@ -462,6 +468,86 @@ def measure_pps(vw, pcaps, sigs, work):
     return results
 
 
+def tcpdump_counts(text):
+    got = re.search(r"^(\d+) packets? captured", text, re.M)
+    drop = re.search(r"^(\d+) packets? dropped by kernel", text, re.M)
+    return (int(got.group(1)) if got else None, int(drop.group(1)) if drop else None)
+
+
+def side_by_side(vw, sigs, work, tag, extra, pause_live=False, **replay_args):
+    """tcpdump (default ring) and vendorwatch live capture the same replay on IF_B. Returns
+    (sent, (tcpdump captured, tcpdump kernel drops), live_packets(), last stats.capture, rc).
+    pause_live: vendorwatch is stopped (SIGSTOP) during the replay, so its ring overflows."""
+    merged = os.path.join(work, "all.pcap")
+    td_path = os.path.join(work, f"{tag}.tcpdump.stderr")
+    td_err = open(td_path, "w")
+    td = subprocess.Popen(["ip", "netns", "exec", NS_B, "tcpdump", "-n", "-i", IF_B, "-w",
+                           "/dev/null"], stdout=subprocess.DEVNULL, stderr=td_err)
+    lv = Live(vw, work, tag, ["--signatures", sigs, "--stats-interval", "1"] + extra)
+    deadline = time.time() + 20
+    while time.time() < deadline and "listening on" not in open(td_path).read():
+        time.sleep(0.05)
+    if pause_live:
+        lv.signal(signal.SIGSTOP)
+    r = replay(merged, **replay_args)
+    if pause_live:
+        lv.signal(signal.SIGCONT)
+    sent = re.search(r"Actual: (\d+) packets", r.stdout + r.stderr)
+    sent = int(sent.group(1)) if sent else None
+    time.sleep(2.0)
+    td.send_signal(signal.SIGINT)
+    td.wait(timeout=30)
+    td_err.close()
+    rc = lv.stop()
+    td_counts = tcpdump_counts(open(td_path).read())
+    pk = live_packets(lv.stderr())
+    stats = lv.events("stats")
+    cap = stats[-1]["stats"].get("capture", {}) if stats else {}
+    print(f"     [{tag}] sent {sent}; tcpdump (captured, kernel drops) = {td_counts}; "
+          f"vendorwatch (packets, kernel received, dropped, if-dropped) = {pk}; "
+          f"stats.capture {cap}", flush=True)
+    return sent, td_counts, pk, cap, rc
+
+
+def test_rate(vw, pcaps, sigs, work, workers, pps, loops):
+    """At a rate tcpdump sustains, vendorwatch processes every packet and says so with its
+    kernel counters."""
+    merged = os.path.join(work, "all.pcap")
+    files = sorted(os.path.join(pcaps, f) for f in os.listdir(pcaps) if f.endswith(".pcap"))
+    sh("mergecap", "-a", "-w", merged, *files)
+    what = f"[rate {pps} pps x {loops} loops, {workers} worker(s)]"
+    sent, (td_got, td_drop), pk, cap, rc = side_by_side(
+        vw, sigs, work, f"rate-w{workers}", ["--workers", str(workers)], pps=pps, loop=loops)
+    check(sent is not None and sent > 0 and td_got == sent and td_drop == 0,
+          f"{what} the rate is one tcpdump sustains here: tcpdump captured {td_got} of {sent} "
+          f"with {td_drop} kernel drops")
+    check(rc == 0 and pk is not None and pk[0] == sent and pk[2] == 0 and pk[3] == 0,
+          f"{what} vendorwatch processed every packet tcpdump saw, 0 kernel drops: {pk}")
+    check(cap.get("dropped") == 0 and cap.get("if_dropped") == 0 and
+          cap.get("received", 0) >= (sent or 1),
+          f"{what} the stats event reports the kernel counters: {cap}")
+
+
+def test_forced_drops(vw, pcaps, sigs, work, workers):
+    """A 1 MiB ring and vendorwatch stopped (SIGSTOP) while 100k packets (~30 MB) arrive: the
+    kernel must drop, and every drop is counted and reported: processed + kernel drops = what
+    tcpdump (default ring, 0 drops) saw in the same replay."""
+    what = f"[1 MiB ring, stopped during the replay, {workers} worker(s)]"
+    sent, (td_got, td_drop), pk, cap, rc = side_by_side(
+        vw, sigs, work, f"rate-drops-w{workers}", ["--buffer-size", "1", "--workers",
+                                                   str(workers)],
+        pause_live=True, pps=20000, loop=40)
+    check(td_drop == 0 and td_got is not None and td_got > 0,
+          f"{what} tcpdump saw the whole replay: {td_got} of {sent} with {td_drop} drops")
+    check(rc == 0 and pk is not None and pk[2] > 0,
+          f"{what} kernel drops happen and are reported: {pk}")
+    check(pk is not None and td_got is not None and pk[0] + pk[2] == td_got,
+          f"{what} processed + kernel-dropped = packets tcpdump saw ({pk} vs {td_got}): no loss "
+          f"goes uncounted")
+    check(pk is not None and cap.get("dropped") == pk[2],
+          f"{what} the last stats event carries the same drop count: {cap}")
+
+
 def main():
     if len(sys.argv) < 5:
         print(__doc__)
@@ -474,9 +560,10 @@ def main():
         return 1 if failures else 0
     if os.geteuid() != 0:
         return skip_code("live_test needs root (network namespaces, veth, capture); run as root")
-    for tool in ("ip", "tcpreplay", "tcpprep", "mergecap", "ss"):
+    for tool in ("ip", "tcpreplay", "tcpprep", "mergecap", "ss", "tcpdump"):
         if shutil.which(tool) is None:
-            return skip_code(f"'{tool}' not installed (apt-get install -y tcpreplay iproute2)")
+            return skip_code(f"'{tool}' not installed (apt-get install -y tcpreplay tcpdump "
+                             "iproute2 wireshark-common)")
     os.makedirs(work, exist_ok=True)
     try:
         setup()
@@ -487,6 +574,14 @@ def main():
         if "--measure-pps" in sys.argv:
             measure_pps(vw, pcaps, sigs, work)
             return 0
+        if "--rate" in sys.argv:
+            pps = int(os.environ.get("VW_RATE_PPS", "20000"))
+            for workers in (1, 2):
+                test_rate(vw, pcaps, sigs, work, workers, pps, 40)
+            for workers in (1, 2):
+                test_forced_drops(vw, pcaps, sigs, work, workers)
+            print(f"{len(failures)} check(s) failed" if failures else "all rate checks passed")
+            return 1 if failures else 0
         test_parity(vw, pcaps, sigs, work)
         test_reload(vw, pcaps, sigs, work)
         # The same with two capture workers in a kernel fanout group.
