@@ -112,6 +112,7 @@ Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
       dns_cache_(cfg.dns_cache_entries, cfg.dns_min_ttl, cfg.hash_key), ledger_(cfg.ledger_caps),
       dedup_(cfg.dedup_window, cfg.dedup_max_keys, cfg.hash_key) {
   onpremInit();
+  ledger_.enableJournal(cfg.ledger_journal);
 }
 
 Classifier::~Classifier() = default;

@@ -386,6 +386,10 @@ void Ledger::merge(const Ledger& o) {
   evictions_.instances += evictOldest(instances_, caps_.instances);
   evictions_.web += evictOldest(web_, caps_.web);
   evictions_.inspection += evictOldest(inspection_, caps_.inspection);
+  // Journal rows are additive: a merged ledger (the pool's snapshot of its workers) keeps
+  // them when the workers record them, so that the store gets every worker's rows.
+  if (o.journal_on_)
+    journal_on_ = true;
   if (journal_on_)
     for (const auto& [k, r] : o.journal_) {
       auto [it, fresh] = journal_.try_emplace(k, r);

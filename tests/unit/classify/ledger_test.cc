@@ -188,6 +188,29 @@ TEST_CASE("ledger: the journal is bounded with counted drops", "[ledger]") {
   CHECK(l.drainJournal().size() == 10);
 }
 
+TEST_CASE("ledger: a merged ledger keeps the workers' journal rows (pool snapshot)", "[ledger]") {
+  // Regression: the pool's snapshot merges worker ledgers into a default ledger (journal off),
+  // which dropped every journal row before the store could read them.
+  Ledger a, b;
+  a.enableJournal(true);
+  b.enableJournal(true);
+  a.addClient(flow(ip("10.0.0.1"), "crowdstrike", "falcon-sensor", Confidence::High, 10));
+  b.addClient(flow(ip("10.0.0.1"), "crowdstrike", "falcon-sensor", Confidence::Low, 20));
+  b.addClient(flow(ip("10.0.0.2"), "crowdstrike", "falcon-sensor", Confidence::Low, 30));
+  Ledger merged;
+  merged.merge(a);
+  merged.merge(b);
+  CHECK(merged.journalEnabled());
+  const auto rows = merged.drainJournal();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].flows == 2);
+  CHECK(rows[0].confidence == Confidence::High);
+  CHECK(rows[1].flows == 1);
+  Ledger off;
+  off.merge(Ledger{});
+  CHECK_FALSE(off.journalEnabled());
+}
+
 TEST_CASE("dedup: a stronger verdict or a new product alerts again within the window", "[dedup]") {
   AlertDedup d(3'600'000'000, 1000, HashKey::fixed(1, 2));
   const IpAddr h = ip("10.0.0.1");

@@ -38,6 +38,8 @@ struct ClassifierConfig {
   TimeUs dedup_window = 3'600'000'000; ///< per host x vendor x role; 0 = no dedup
   std::size_t dedup_max_keys = 65536;  ///< bound of the de-duplication map (evictions counted)
   LedgerCaps ledger_caps;              ///< bounds of the ledger sections (evictions counted)
+  /// Record the ledger's per-hour journal (Ledger::enableJournal) for a ledger store.
+  bool ledger_journal = false;
   /// Key of the hash of every table keyed by packet data (flow table, DNS cache, alert
   /// de-duplication): the process's random key. Output never depends on it.
   HashKey hash_key = processHashKey();

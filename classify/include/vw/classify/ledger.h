@@ -205,7 +205,8 @@ public:
   void addDnsLookup(const IpAddr& host, const std::string& vendor_id, const std::string& product_id,
                     Confidence c, TimeUs ts, const LedgerEvidence& ev);
 
-  /// Adds another ledger (another worker's, or a decoded summary). Caps apply.
+  /// Adds another ledger (another worker's, or a decoded summary). Caps apply. When `o`
+  /// records a journal, this ledger records one too and adds `o`'s rows to it.
   void merge(const Ledger& o);
 
   /// Journal of per-hour deltas (off by default). Rows are recorded for every addition from
