@@ -340,6 +340,29 @@ std::vector<store::Row> rowsFromSummary(const Json& doc) {
   return rows;
 }
 
+std::vector<store::Row> rowsFromJournal(const std::vector<classify::JournalRow>& rows) {
+  std::vector<store::Row> out;
+  out.reserve(rows.size());
+  for (const auto& j : rows) {
+    store::Row r;
+    r.period_us = j.hour;
+    r.kind = static_cast<store::Kind>(static_cast<std::uint8_t>(j.kind));
+    r.address = j.address.toString();
+    r.vendor = j.vendor_id;
+    r.product = j.product_id;
+    r.detail = j.ca;
+    r.flows = j.flows;
+    r.dns_lookups = j.dns_lookups;
+    r.bytes_to = j.bytes_to_vendor;
+    r.bytes_from = j.bytes_from_vendor;
+    r.first_us = j.first_seen;
+    r.last_us = j.last_seen;
+    r.confidence = static_cast<int>(j.confidence);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 void addLedgerOptions(CLI::App& c, LedgerOptions& o, bool live) {
   c.add_option("--ledger", o.path,
                live ? "Keep the host ledger in this SQLite store (created if missing): resumed "
@@ -476,6 +499,29 @@ bool LedgerWriter::commit(std::vector<store::Row> rows, const Json* summary,
       diag("ledger retention: " + err);
   }
   return true;
+}
+
+bool LedgerWriter::commitLedger(classify::Ledger& ledger, const signatures::SignatureSet& sigs,
+                                const alerts::SummaryMeta& meta) {
+  if (!store_)
+    return true;
+  return commitJournal(ledger.drainJournal(), ledger, sigs, meta);
+}
+
+bool LedgerWriter::commitJournal(const std::vector<classify::JournalRow>& rows,
+                                 const classify::Ledger& state,
+                                 const signatures::SignatureSet& sigs,
+                                 const alerts::SummaryMeta& meta) {
+  if (!store_)
+    return true;
+  if (state.evictions().journal_dropped > journal_dropped_)
+    diag(fmt::format("ledger: {} journal row(s) dropped at the classifiers' cap so far (commit "
+                     "more often: --ledger-interval)",
+                     state.evictions().journal_dropped));
+  journal_dropped_ = state.evictions().journal_dropped;
+  const Json summary = Json(alerts::summaryJson(state, sigs, meta));
+  return commit(rowsFromJournal(rows), &summary, meta.first_packet_us, meta.last_packet_us,
+                meta.packets);
 }
 
 bool LedgerWriter::finish() {

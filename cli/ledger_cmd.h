@@ -11,6 +11,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <vw/alerts/summary.h>
+#include <vw/classify/ledger.h>
+#include <vw/signatures/signature_set.h>
 #include <vw/store/ledger_store.h>
 
 namespace vw::cli {
@@ -40,6 +43,9 @@ int openStore(const std::string& path, store::LedgerStore::Mode mode,
 /// as `report` assumes for a summary). Used by `ledger import`.
 std::vector<store::Row> rowsFromSummary(const nlohmann::json& doc);
 
+/// Converts classify's ledger journal (per-hour deltas) into store rows.
+std::vector<store::Row> rowsFromJournal(const std::vector<classify::JournalRow>& rows);
+
 /// What scan and live use: one run in the store, commits of rows + state, scan input
 /// identities. Every method prints its own diagnostics.
 class LedgerWriter {
@@ -62,6 +68,18 @@ public:
   bool commit(std::vector<store::Row> rows, const nlohmann::json* summary,
               std::int64_t first_packet_us, std::int64_t last_packet_us, std::uint64_t packets);
 
+  /// Drains `ledger`'s journal (the per-hour deltas since the last drain; the classifiers record
+  /// it when ClassifierConfig::ledger_journal is set) and commits the rows together with the
+  /// summary of `ledger` (verdicts, evidence, names) and `meta`'s packet range.
+  bool commitLedger(classify::Ledger& ledger, const signatures::SignatureSet& sigs,
+                    const alerts::SummaryMeta& meta);
+  /// The same with journal rows collected elsewhere (live's workers hand them over apart from
+  /// their ledgers); `state` gives the verdicts, names and journal drop count.
+  bool commitJournal(const std::vector<classify::JournalRow>& rows, const classify::Ledger& state,
+                     const signatures::SignatureSet& sigs, const alerts::SummaryMeta& meta);
+  /// Journal rows the classifiers dropped at their cap (counted in the ledger's evictions).
+  std::uint64_t journalDropped() const { return journal_dropped_; }
+
   /// Marks the run finished and applies the retention options.
   bool finish();
 
@@ -73,6 +91,7 @@ private:
   std::vector<store::InputIdentity> inputs_;
   std::vector<std::pair<std::string, std::string>> fingerprints_; ///< path -> fingerprint
   std::uint64_t dropped_rows_ = 0;
+  std::uint64_t journal_dropped_ = 0;
   bool compacted_once_ = false;
   std::chrono::steady_clock::time_point last_compaction_;
 };

@@ -25,6 +25,7 @@
 #include "commands.h"
 #include "common.h"
 #include "config_file.h"
+#include "ledger_cmd.h"
 #include "metrics.h"
 #include "pipeline.h"
 #include "privileges.h"
@@ -50,6 +51,7 @@ struct LiveCmdOptions {
   int metrics_connections = 8;
   std::string config;
   PipelineOptions pipe;
+  LedgerOptions ledger;
 };
 
 TimeUs wallNowUs() {
@@ -121,6 +123,12 @@ public:
       diag(err);
       return kExitUsage;
     }
+    // The ledger store too (--ledger), and before the first packet: it resumes the history.
+    if (const int lrc =
+            store_.open(o_.ledger, store::RunInfo{"live", VW_VERSION,
+                                                  p_.matcher->set().info().version, meta().inputs});
+        lrc != kExitOk)
+      return lrc;
     if (!workers_->start([this] { asio::post(io_, [this] { onWorkers(); }); }, err)) {
       diag(err);
       return kExitUsage;
@@ -140,6 +148,10 @@ public:
     if (o_.summary_interval > 0 && !o_.pipe.summary.empty()) {
       summary_timer_ = std::make_unique<asio::steady_timer>(io_);
       scheduleSummary();
+    }
+    if (store_.enabled()) {
+      ledger_timer_ = std::make_unique<asio::steady_timer>(io_);
+      scheduleLedger();
     }
     io_.run();
     return shutdown();
@@ -183,7 +195,8 @@ private:
     stopping_ = true;
     boost::system::error_code ig;
     signals_.cancel(ig);
-    for (auto* t : {sync_timer_.get(), stats_timer_.get(), summary_timer_.get()})
+    for (auto* t :
+         {sync_timer_.get(), stats_timer_.get(), summary_timer_.get(), ledger_timer_.get()})
       if (t != nullptr)
         t->cancel();
     if (metrics_)
@@ -211,6 +224,27 @@ private:
       writeEvents();
       writeStats();
       scheduleStats();
+    });
+  }
+
+  /// One ledger store commit: the journal rows the workers handed over and the verdicts.
+  void commitLedger() {
+    classify::Ledger ledger;
+    if (!workers_->ledger(ledger)) {
+      diag("warning: a capture worker did not hand over its ledger in time; ledger commit "
+           "postponed");
+      return;
+    }
+    store_.commitJournal(workers_->takeJournal(), ledger, p_.matcher->set(), meta());
+  }
+
+  void scheduleLedger() {
+    ledger_timer_->expires_after(secondsToMs(o_.ledger.interval));
+    ledger_timer_->async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping_)
+        return;
+      commitLedger();
+      scheduleLedger();
     });
   }
 
@@ -363,6 +397,13 @@ private:
     const pipeline::StatsView v = view(now);
     classify::Ledger ledger;
     workers_->ledger(ledger);
+    if (store_.enabled()) {
+      // Stopped: every flow has ended; the last rows and the run's end go to the store.
+      if ((!store_.commitJournal(workers_->takeJournal(), ledger, p_.matcher->set(), meta()) ||
+           !store_.finish()) &&
+          rc == kExitOk)
+        rc = kExitUsage;
+    }
     return finishRun(p_, o_.pipe, v, now, o_.stats_interval > 0, ledger, meta(), rc);
   }
 
@@ -371,7 +412,8 @@ private:
   asio::io_context io_;
   asio::signal_set signals_;
   std::unique_ptr<pipeline::LiveWorkers> workers_; ///< destroyed (joined) before io_
-  std::unique_ptr<asio::steady_timer> sync_timer_, stats_timer_, summary_timer_;
+  std::unique_ptr<asio::steady_timer> sync_timer_, stats_timer_, summary_timer_, ledger_timer_;
+  LedgerWriter store_;
   std::unique_ptr<MetricsServer> metrics_;
   std::uint64_t last_stats_packets_ = 0, last_stats_bytes_ = 0;
   std::uint64_t reloads_ = 0, reload_failures_ = 0;
@@ -426,6 +468,7 @@ int runLive(LiveCmdOptions& o, CLI::App& cmd) {
   Pipeline pipe;
   if (!buildPipeline(o.pipe, pipe))
     return kExitUsage;
+  pipe.cfg.ledger_journal = !o.ledger.path.empty();
   LiveFrontEnd rt(o, pipe);
   return rt.run();
 }
@@ -470,13 +513,16 @@ void addLiveCommand(CLI::App& app, std::function<int()>& run) {
       ->capture_default_str();
   c->add_option("--config", o->config, "TOML file with the same keys as the long flags");
   addPipelineOptions(*c, o->pipe);
-  c->footer("Examples:\n"
-            "  vendorwatch live -i eth1 --eve /var/log/vendorwatch/eve.json -Z vendorwatch\n"
-            "  vendorwatch live -i eth1 -i eth2 -f 'not port 22' --summary /var/lib/vw/ledger.json "
-            "--summary-interval 300\n"
-            "  vendorwatch live -i eth1 --workers 2 --metrics :9917\n"
-            "  vendorwatch live --config /etc/vendorwatch/vendorwatch.toml\n"
-            "Signals: SIGINT/SIGTERM stop cleanly; SIGHUP reloads signatures and reopens files.");
+  addLedgerOptions(*c, o->ledger, /*live=*/true);
+  c->footer(
+      "Examples:\n"
+      "  vendorwatch live -i eth1 --eve /var/log/vendorwatch/eve.json -Z vendorwatch\n"
+      "  vendorwatch live -i eth1 -i eth2 -f 'not port 22' --summary /var/lib/vw/ledger.json "
+      "--summary-interval 300\n"
+      "  vendorwatch live -i eth1 --workers 2 --metrics :9917\n"
+      "  vendorwatch live -i eth1 --ledger /var/lib/vendorwatch/ledger.db --ledger-retain 365\n"
+      "  vendorwatch live --config /etc/vendorwatch/vendorwatch.toml\n"
+      "Signals: SIGINT/SIGTERM stop cleanly; SIGHUP reloads signatures and reopens files.");
   c->callback([o, c, &run] { run = [o, c] { return runLive(*o, *c); }; });
 }
 

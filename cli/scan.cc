@@ -1,4 +1,6 @@
 // `vendorwatch scan PATH...`: offline classification of pcap/pcapng files, directories or stdin.
+#include <algorithm>
+
 #include <vw/capture/packet_source.h>
 #include <vw/packet/decode.h>
 #include <vw/pipeline/run_report.h>
@@ -6,6 +8,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ledger_cmd.h"
 #include "pipeline.h"
 #include "progress.h"
 
@@ -15,6 +18,7 @@ namespace {
 struct ScanOptions {
   std::vector<std::string> inputs;
   PipelineOptions pipe;
+  LedgerOptions ledger;
 };
 
 int runScan(const ScanOptions& so) {
@@ -28,6 +32,14 @@ int runScan(const ScanOptions& so) {
     diag(err);
     return kExitUsage;
   }
+  // --ledger: the store opens before any input is read; the classifiers record the journal.
+  pipe.cfg.ledger_journal = !so.ledger.path.empty();
+  LedgerWriter store;
+  if (const int lrc =
+          store.open(so.ledger, store::RunInfo{"scan", VW_VERSION,
+                                               pipe.matcher->set().info().version, so.inputs});
+      lrc != kExitOk)
+    return lrc;
   pipeline::WorkerPool pool(pipe.cfg, o.log_flows, pipe.matcher, pipe.outs, o.workers,
                             pipe.engines);
   if (!pool.start(err)) {
@@ -49,6 +61,8 @@ int runScan(const ScanOptions& so) {
   ProgressReporter progress(inputBytes(files), ProgressReporter::enabledFor(o.quiet));
   std::uint64_t bytes_done = 0; // input bytes of the files already finished (progress only)
   for (const auto& path : files) {
+    if (store.alreadyScanned(path))
+      continue; // counted once: the store has this capture already
     auto src = capture::openPcapFile(path, err);
     if (!src) {
       progress.finish(); // clear the progress line before a diagnostic
@@ -60,7 +74,12 @@ int runScan(const ScanOptions& so) {
     ++inputs.ok;
     PacketView pv;
     capture::SourceStatus st;
+    TimeUs file_first = 0, file_last = 0;
+    std::uint64_t file_packets = 0;
     while ((st = src->next(pv)) == capture::SourceStatus::Packet) {
+      if (file_packets++ == 0)
+        file_first = pv.ts;
+      file_last = std::max(file_last, pv.ts);
       ++in.packets;
       in.bytes += pv.wire_len;
       ++in.link_types[pv.link_type];
@@ -86,6 +105,8 @@ int runScan(const ScanOptions& so) {
       diag("error reading " + src->error());
       rc = kExitInputError;
     }
+    if (st == capture::SourceStatus::Eof || file_packets != 0)
+      store.inputDone(path, file_first, file_last, file_packets);
   }
   pool.finish(); // ends every flow and writes the remaining events
   progress.finish();
@@ -100,7 +121,12 @@ int runScan(const ScanOptions& so) {
   meta.first_packet_us = view.input.first_ts;
   meta.last_packet_us = view.input.last_ts;
   meta.packets = view.input.packets;
-  const classify::Ledger ledger = std::move(view.pool.ledger);
+  meta.tool_version = VW_VERSION;
+  meta.signature_version = pipe.matcher->set().info().version;
+  classify::Ledger ledger = std::move(view.pool.ledger);
+  if (store.enabled() &&
+      (!store.commitLedger(ledger, pipe.matcher->set(), meta) || !store.finish()) && rc == kExitOk)
+    rc = kExitUsage; // the store could not take this scan (the message is above)
   return finishRun(pipe, o, view, view.input.last_ts, /*stats_event=*/false, ledger,
                    std::move(meta), rc);
 }
@@ -113,6 +139,7 @@ void addScanCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("inputs", o->inputs, "Capture files, directories (recursive) or - for stdin")
       ->required();
   addPipelineOptions(*c, o->pipe);
+  addLedgerOptions(*c, o->ledger, /*live=*/false);
   c->footer(
       "Examples:\n"
       "  vendorwatch scan --table pcaps/demo.pcap\n"

@@ -81,6 +81,8 @@ struct LiveWorkers::Worker {
   std::atomic<std::uint64_t> ledger_ack{0};
   std::mutex ledger_mu;
   classify::Ledger ledger_copy; ///< under ledger_mu
+  /// Journal rows drained at ledger copies, until takeJournal() (under ledger_mu).
+  std::vector<classify::JournalRow> journal;
 
   // State of the dispatch in progress.
   std::size_t cur = 0;
@@ -348,6 +350,9 @@ void LiveWorkers::run(Worker& w) {
     if (const std::uint64_t req = ledger_req_.load(std::memory_order_acquire);
         req != w.ledger_ack.load(std::memory_order_relaxed)) {
       std::lock_guard<std::mutex> lk(w.ledger_mu);
+      // Journal rows leave the classifier here, once: the copy has none, takeJournal() gets them.
+      for (auto& r : c.ledger().drainJournal())
+        w.journal.push_back(std::move(r));
       w.ledger_copy = c.ledger();
       w.ledger_ack.store(req, std::memory_order_release);
     }
@@ -484,6 +489,20 @@ bool LiveWorkers::ledger(classify::Ledger& out, std::chrono::milliseconds timeou
     out.merge(w->ledger_copy);
   }
   return true;
+}
+
+std::vector<classify::JournalRow> LiveWorkers::takeJournal() {
+  std::vector<classify::JournalRow> out;
+  for (auto& w : workers_) {
+    std::lock_guard<std::mutex> lk(w->ledger_mu);
+    for (auto& r : w->journal)
+      out.push_back(std::move(r));
+    w->journal.clear();
+    if ((!started_ || stopped_) && w->unit.classifier)
+      for (auto& r : w->unit.classifier->ledger().drainJournal())
+        out.push_back(std::move(r));
+  }
+  return out;
 }
 
 void LiveWorkers::setMatcher(std::shared_ptr<const signatures::Matcher> matcher) {

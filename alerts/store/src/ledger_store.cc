@@ -111,14 +111,20 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/// SQLite's message; a damaged file (found while reading, after the checks of open()) says so.
 std::string dbErr(sqlite3* db) {
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    return std::string("corrupt database (") + sqlite3_errmsg(db) +
+           "); the file was left untouched";
   return sqlite3_errmsg(db);
 }
 
 bool exec(sqlite3* db, const char* sqlText, std::string& err) {
   char* msg = nullptr;
   if (sqlite3_exec(db, sqlText, nullptr, nullptr, &msg) != SQLITE_OK) {
-    err = msg != nullptr ? msg : dbErr(db);
+    const int code = sqlite3_errcode(db) & 0xff;
+    err = msg != nullptr && code != SQLITE_CORRUPT && code != SQLITE_NOTADB ? msg : dbErr(db);
     sqlite3_free(msg);
     return false;
   }
@@ -440,7 +446,7 @@ std::unique_ptr<LedgerStore> LedgerStore::open(const std::string& path, Mode mod
     sqlite3_busy_timeout(ro, 10000);
     std::int64_t app = 0, ver = 0, tables = 0;
     auto corrupt = [&](int code) {
-      const std::string m = dbErr(ro);
+      const std::string m = sqlite3_errmsg(ro);
       closeRo();
       const bool isCorrupt = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
       return fail(isCorrupt ? OpenError::Corrupt : OpenError::Io,
@@ -553,9 +559,15 @@ bool LedgerStore::knownFingerprints(const std::vector<std::string>& fps,
 }
 
 bool LedgerStore::knownInput(const InputIdentity& in, bool& known, std::string& err) {
-  Stmt q(impl_->db, "SELECT 1 FROM inputs WHERE fingerprint=? AND first_us=? AND last_us=? AND "
-                    "packets=?");
-  q.bind(1, in.fingerprint).bind(2, in.first_us).bind(3, in.last_us).bind(4, in.packets);
+  // Standard input has no file to fingerprint: its packet range and count identify it, against
+  // every input recorded (a capture scanned as a file and piped in later is the same capture).
+  Stmt q(impl_->db, "SELECT 1 FROM inputs WHERE (fingerprint=? OR ?='stdin') AND first_us=? AND "
+                    "last_us=? AND packets=?");
+  q.bind(1, in.fingerprint)
+      .bind(2, in.fingerprint)
+      .bind(3, in.first_us)
+      .bind(4, in.last_us)
+      .bind(5, in.packets);
   known = q.step();
   if (!known && q.rc() != SQLITE_DONE) {
     err = path_ + ": " + dbErr(impl_->db);

@@ -113,6 +113,12 @@ public:
   bool ledger(classify::Ledger& out,
               std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
+  /// The ledger journal rows (ClassifierConfig::ledger_journal) of every worker since the last
+  /// call: each worker moves them out of its classifier when it copies its ledger for ledger();
+  /// stopped, the classifiers' remaining rows too. Each row is returned once (the ledgers given
+  /// by ledger() have none, except stopped: ignore theirs).
+  std::vector<classify::JournalRow> takeJournal();
+
   /// Hands a reloaded signature set to every worker (each switches between two reads).
   void setMatcher(std::shared_ptr<const signatures::Matcher> matcher);
 

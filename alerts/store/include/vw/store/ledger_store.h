@@ -116,7 +116,8 @@ public:
   /// run that recorded them ("" when unknown).
   bool knownFingerprints(const std::vector<std::string>& fingerprints,
                          std::vector<std::string>& scanned_at, std::string& err);
-  /// Whether an input with this fingerprint and packet range is recorded.
+  /// Whether an input with this fingerprint and packet range is recorded (fingerprint "stdin":
+  /// any input with this packet range and count).
   bool knownInput(const InputIdentity& in, bool& known, std::string& err);
   /// One transaction: adds the rows to activity and series, updates the verdicts, names and
   /// the run's coverage from `state`, records `inputs` (scan), and the run's progress. Either
