@@ -4,6 +4,8 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 
 add_library(vw_classify
   src/alert_dedup.cc
+  src/alerting.cc
+  src/inspect_dns.cc
   src/facts.cc
   src/keyed_hash.cc
   src/flow_table.cc

@@ -83,6 +83,20 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
                "Seconds within which a host x vendor alert is written once (0 = off)")
       ->check(secondsRange(0.001, kMaxSeconds, true))
       ->capture_default_str();
+  c.add_flag("--alert-web,!--no-alert-web", o.alert_web,
+             "Write a 'vendor' event (\"usage\": \"web\") for web presence: visits of a "
+             "vendor's web sites or of sites behind its CDN; --no-alert-web: count them in the "
+             "summary's 'web' section only")
+      ->capture_default_str();
+  c.add_option("--dns-pair-window", o.dns_pair_window,
+               "Seconds after a DNS query within which its response counts; responses that "
+               "answer no query of the host are ignored and counted")
+      ->check(CLI::Range(0.001, 3600.0))
+      ->capture_default_str();
+  c.add_option("--dns-min-ttl", o.dns_min_ttl,
+               "Seconds a DNS answer stays in the per-client cache at least, whatever its TTL")
+      ->check(CLI::Range(0u, 86400u))
+      ->capture_default_str();
   c.add_option("--eve", o.eve_files, "Append events to FILE (JSON lines); repeatable")
       ->allow_extra_args(false);
   c.add_option("--syslog", o.syslog_urls,
@@ -126,6 +140,9 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
   cfg.dpi_udp_unknown_budget = o.dpi_udp_unknown;
   cfg.inspect_idle_timeout = static_cast<TimeUs>(o.dpi_idle_timeout * 1e6);
   cfg.dedup_window = static_cast<TimeUs>(o.dedup_window * 1e6);
+  cfg.alert_web = o.alert_web;
+  cfg.dns_pair_window = static_cast<TimeUs>(o.dns_pair_window * 1e6);
+  cfg.dns_min_ttl = o.dns_min_ttl;
   cfg.log_dns = o.log_dns;
   cfg.log_http = o.log_http;
   cfg.keep_facts = o.log_flows;

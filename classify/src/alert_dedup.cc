@@ -28,7 +28,7 @@ std::uint64_t AlertDedup::productHash(std::string_view id) {
 }
 
 bool AlertDedup::allow(const IpAddr& host, std::string_view vendor_id, HostRole role,
-                       std::string_view product_id, Confidence c, TimeUs ts) {
+                       std::string_view product_id, Confidence c, TimeUs ts, Usage usage) {
   if (window_ <= 0)
     return true;
   Key k;
@@ -46,6 +46,7 @@ bool AlertDedup::allow(const IpAddr& host, std::string_view vendor_id, HostRole 
     s.confidence = c;
     s.products[0] = ph;
     s.nproducts = 1;
+    s.product_usage = usage == Usage::Product;
     map_.emplace(k, s);
     return true;
   }
@@ -56,13 +57,18 @@ bool AlertDedup::allow(const IpAddr& host, std::string_view vendor_id, HostRole 
     s.confidence = c;
     s.products[0] = ph;
     s.nproducts = 1;
+    s.product_usage = usage == Usage::Product;
     return true;
   }
   const bool known = std::find(s.products.begin(), s.products.begin() + s.nproducts, ph) !=
                      s.products.begin() + s.nproducts;
-  if (c <= s.confidence && (known || s.nproducts == kProducts))
+  // A new role: the host turns out to run the product after only web presence was alerted.
+  const bool new_usage = usage == Usage::Product && !s.product_usage;
+  if (c <= s.confidence && (known || s.nproducts == kProducts) && !new_usage)
     return false; // nothing stronger than what was alerted already
   s.confidence = std::max(s.confidence, c);
+  if (usage == Usage::Product)
+    s.product_usage = true;
   if (!known && s.nproducts < kProducts)
     s.products[s.nproducts++] = ph;
   s.last = ts;

@@ -7,7 +7,9 @@
 #include <vw/classify/proto/tls_client_hello.h>
 #include <vw/packet/byte_reader.h>
 
+#include "alerting.h"
 #include "inspect.h"
+#include "inspect_dns.h"
 
 namespace vw::classify {
 namespace sig = vw::signatures;
@@ -105,12 +107,28 @@ bool plausibleDns(std::span<const std::uint8_t> payload) {
 
 } // namespace
 
+struct Classifier::DnsHost final : DnsInspectorHost {
+  explicit DnsHost(Classifier& c) : c_(c) {}
+  FlowFacts& dnsFacts(FlowEntry& f) override { return c_.facts(f); }
+  FlowRecord dnsRecord(const FlowEntry& f, TimeUs ts) const override { return c_.record(f, ts); }
+  void dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev,
+                 TimeUs ts) override {
+    c_.dnsLookup(f, querier, ev, ts);
+  }
+  Classifier& c_;
+};
+
 Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
                        std::shared_ptr<const sig::Matcher> matcher, RecordSink& sink)
     : cfg_(cfg), engine_(engine), matcher_(std::move(matcher)), sink_(sink),
       inspecting_(std::make_unique<InspectList>()), table_(cfg.table, cfg.hash_key),
       dns_cache_(cfg.dns_cache_entries, cfg.dns_min_ttl, cfg.hash_key), ledger_(cfg.ledger_caps),
-      dedup_(cfg.dedup_window, cfg.dedup_max_keys, cfg.hash_key) {
+      dns_host_(std::make_unique<DnsHost>(*this)),
+      dns_(std::make_unique<DnsInspector>(DnsInspectorConfig{cfg.dns_pair_window, cfg.log_dns},
+                                          dns_cache_, sink, *dns_host_)),
+      alerting_(std::make_unique<Alerting>(
+          AlertingConfig{cfg.dedup_window, cfg.dedup_max_keys, cfg.alert_web, cfg.hash_key},
+          sink)) {
   onpremInit();
   ledger_.enableJournal(cfg.ledger_journal);
 }
@@ -132,7 +150,7 @@ FlowFacts& Classifier::facts(FlowEntry& f) {
 }
 
 ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
-  static_assert(sizeof(ClassifierStats) == 19 * sizeof(std::uint64_t),
+  static_assert(sizeof(ClassifierStats) == 22 * sizeof(std::uint64_t),
                 "a counter was added: sum it here too");
   packets += o.packets;
   bytes += o.bytes;
@@ -153,6 +171,9 @@ ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
   attributed_flows += o.attributed_flows;
   dns_cache_hits += o.dns_cache_hits;
   inspect_idle_ended += o.inspect_idle_ended;
+  dns_unsolicited += o.dns_unsolicited;
+  dns_pending_evicted += o.dns_pending_evicted;
+  web_verdicts += o.web_verdicts;
   return *this;
 }
 
@@ -621,96 +642,22 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
 }
 
 void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, const DecodedPacket& p,
-                            Dir) {
-  DnsMessage m;
-  const DnsParseStatus st = parseDnsMessage(msg, m);
-  ++stats_.dns_messages;
-  if (st == DnsParseStatus::NotDns || st == DnsParseStatus::Malformed || !m.has_question) {
-    ++stats_.dns_malformed;
-    return;
-  }
-  FlowInspect& in = *f.inspect;
-  FlowFacts& fx = facts(f);
-  if (!m.is_response) {
-    const IpAddr querier = p.src;
-    // The query alone names the vendor: count it as this host's lookup.
-    DnsTxnFact q;
-    q.query = m.qname.str();
-    q.qtype = m.qtype;
-    Attributor(*fx.sigs).addName(Field::DnsQuery, q.query, fx.evidence);
-    if (in.pending.size() >= 64)
-      in.pending.erase(in.pending.begin());
-    in.pending.push_back(PendingQuery{m.id, m.qtype, q.query, p.ts});
-    dnsLookupAttribution(f, querier, q, p.ts);
-    return;
-  }
-  const IpAddr querier = p.dst;
-  DnsTxnFact txn;
-  txn.query = m.qname.str();
-  txn.qtype = m.qtype;
-  txn.rcode = static_cast<std::int16_t>(m.rcode);
-  bool query_seen = false;
-  for (auto it = in.pending.begin(); it != in.pending.end(); ++it) {
-    if (it->id == m.id && it->name == txn.query) {
-      in.pending.erase(it);
-      query_seen = true;
-      break;
-    }
-  }
-  std::vector<std::string> chain{txn.query};
-  for (std::size_t i = 0; i < m.answer_count; ++i) {
-    const DnsAnswer& a = m.answers[i];
-    if (a.type != dnstype::kA && a.type != dnstype::kAaaa && a.type != dnstype::kCname)
-      continue;
-    txn.answers.push_back(DnsAnswerFact{a.type, a.data.str(), a.ttl});
-    if (a.type == dnstype::kCname)
-      chain.push_back(a.data.str());
-  }
-  for (std::size_t i = 0; i < m.answer_count; ++i) {
-    const DnsAnswer& a = m.answers[i];
-    if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0)
-      dns_cache_.learn(querier, a.addr, chain, p.ts, a.ttl);
-  }
-  ++fx.dns_transactions;
-  if (!fx.dns_first)
-    fx.dns_first = std::make_unique<DnsTxnFact>(txn);
-  if (cfg_.log_dns)
-    sink_.dnsTransaction(record(f, p.ts), txn);
-  const Attributor attr(*fx.sigs);
-  if (!query_seen)
-    attr.addName(Field::DnsQuery, txn.query, fx.evidence);
-  for (std::size_t i = 1; i < chain.size(); ++i)
-    attr.addName(Field::DnsCname, chain[i], fx.evidence);
-  // Lookup attribution from what only the response shows (CNAMEs, answer addresses, or the
-  // question when the query itself was not captured).
-  // A query that already matched was counted as a lookup when it was sent.
-  if (query_seen && fx.sigs->matchDomain(txn.query))
-    return;
-  DnsTxnFact resp = txn;
-  if (query_seen)
-    resp.query.clear();
-  dnsLookupAttribution(f, querier, resp, p.ts);
+                            Dir d) {
+  const DnsInspectorStats before = dns_->stats();
+  dns_->message(f, f.inspect->dns, msg, p, static_cast<std::uint8_t>(d));
+  const DnsInspectorStats& after = dns_->stats();
+  stats_.dns_messages += after.messages - before.messages;
+  stats_.dns_malformed += after.malformed - before.malformed;
+  stats_.dns_unsolicited += after.unsolicited - before.unsolicited;
+  stats_.dns_pending_evicted += after.pending_evicted - before.pending_evicted;
+  ledger_.coverage().dns_unsolicited += after.unsolicited - before.unsolicited;
 }
 
-void Classifier::dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn,
-                                      TimeUs ts) {
+void Classifier::dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev,
+                           TimeUs ts) {
   FlowFacts& fx = facts(f);
   const sig::Matcher& m = *fx.sigs;
-  const Attributor attr(m);
-  std::vector<EvidenceItem> ev;
-  attr.addName(Field::DnsQuery, txn.query, ev);
-  for (const auto& a : txn.answers) {
-    if (a.type == dnstype::kCname)
-      attr.addName(Field::DnsCname, a.data, ev);
-    else {
-      IpAddr addr;
-      if (IpAddr::parse(a.data, addr))
-        attr.addIp(Field::DnsAnswer, addr, ev);
-    }
-  }
-  if (ev.empty())
-    return;
-  const Verdict v = attr.decide(ev);
+  const Verdict v = Attributor(m).decide(ev);
   if (!v)
     return;
   const EvidenceItem* first = nullptr;
@@ -723,9 +670,26 @@ void Classifier::dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const
   if (first != nullptr)
     le = LedgerEvidence{std::string(fieldName(first->field)), first->value, first->indicator->raw,
                         first->indicator->sourceUrl};
-  ledger_.addDnsLookup(querier, v.vendor->id, v.product->id, v.confidence, ts, le);
-  // The flow's own verdict (for its flow record): the strongest lookup so far.
-  if (!f.attributed || static_cast<std::uint8_t>(v.confidence) >= f.confidence) {
+  if (v.usage == Usage::Web) {
+    // A lookup of the vendor's web site or of a site behind its CDN: web presence.
+    LedgerAdd add;
+    add.host = querier;
+    add.vendor_id = v.vendor->id;
+    add.product_id = v.product->id;
+    add.confidence = v.confidence;
+    add.dns_lookups = 1;
+    add.first = add.last = ts;
+    add.evidence = std::span<const LedgerEvidence>(&le, first != nullptr ? 1 : 0);
+    ledger_.addWeb(add);
+  } else {
+    ledger_.addDnsLookup(querier, v.vendor->id, v.product->id, v.confidence, ts, le);
+  }
+  // The flow's own verdict (for its flow record): the strongest lookup so far, product usage
+  // before web presence.
+  const bool stronger =
+      !f.attributed || (v.usage == Usage::Product && fx.verdict.usage == Usage::Web) ||
+      (v.usage == fx.verdict.usage && static_cast<std::uint8_t>(v.confidence) >= f.confidence);
+  if (stronger) {
     fx.verdict = v;
     f.attributed = true;
     f.confidence = static_cast<std::uint8_t>(v.confidence);
@@ -767,13 +731,9 @@ void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
 
 void Classifier::emitAlert(FlowEntry& f, const sig::Matcher& m, const Verdict& v, TimeUs ts,
                            const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev) {
-  if (v.vendor->status == sig::VendorStatus::kAllowed)
-    return;
-  const std::uint64_t evicted = dedup_.evictions();
-  const bool allowed = dedup_.allow(host, v.vendor->id, role, v.product->id, v.confidence, ts);
-  ledger_.evictions().dedup += dedup_.evictions() - evicted;
-  if (!allowed) {
-    ++stats_.alerts_deduplicated;
+  if (!alerting_->wants(*v.vendor, v.usage)) {
+    if (v.usage == Usage::Web && v.vendor->status != sig::VendorStatus::kAllowed)
+      ++stats_.web_verdicts; // counted in the ledger's `web` section, no event
     return;
   }
   std::vector<EvidenceItem> mine;
@@ -794,14 +754,20 @@ void Classifier::emitAlert(FlowEntry& f, const sig::Matcher& m, const Verdict& v
   a.product = v.product;
   a.confidence = v.confidence;
   a.evidence = mine;
-  ++stats_.vendor_alerts;
-  sink_.vendorAlert(a);
+  const std::uint64_t evicted = alerting_->dedupEvictions();
+  const AlertOutcome out = alerting_->offer(a);
+  ledger_.evictions().dedup += alerting_->dedupEvictions() - evicted;
+  if (out == AlertOutcome::Written)
+    ++stats_.vendor_alerts;
+  else if (out == AlertOutcome::Deduplicated)
+    ++stats_.alerts_deduplicated;
 }
 
 void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
   if (!f.facts || f.facts->evidence.empty())
     return;
-  const bool dns_flow = f.facts->dns_transactions > 0 || (f.inspect && !f.inspect->pending.empty());
+  const bool dns_flow =
+      f.facts->dns_transactions > 0 || (f.inspect && DnsInspector::hasPending(f.inspect->dns));
   if (dns_flow)
     return; // DNS flows are attributed per transaction (dnsLookupAttribution)
   FlowFacts& fx = *f.facts;
@@ -812,9 +778,12 @@ void Classifier::attribute(FlowEntry& f, TimeUs ts, bool final) {
   fx.verdict = v;
   f.attributed = true;
   f.confidence = static_cast<std::uint8_t>(v.confidence);
-  if (f.alerted || (!v.named && !final))
+  // One event per flow and usage: a web verdict (--alert-web) may still be followed by the
+  // product verdict of the same flow.
+  bool& alerted = v.usage == Usage::Web ? f.alerted_web : f.alerted;
+  if (alerted || (!v.named && !final))
     return;
-  f.alerted = true;
+  alerted = true;
   emitAlert(f, *fx.sigs, v, ts, clientHostOf(f), HostRole::Client, fx.evidence);
 }
 
@@ -824,18 +793,7 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
       finishDpi(f, true);
     if (f.inspect) {
       // Queries that never got an answer are transactions too.
-      for (const auto& q : f.inspect->pending) {
-        DnsTxnFact t;
-        t.query = q.name;
-        t.qtype = q.qtype;
-        FlowFacts& fx = facts(f);
-        ++fx.dns_transactions;
-        if (!fx.dns_first)
-          fx.dns_first = std::make_unique<DnsTxnFact>(t);
-        if (cfg_.log_dns)
-          sink_.dnsTransaction(record(f, q.ts), t);
-      }
-      f.inspect->pending.clear();
+      dns_->flush(f, f.inspect->dns);
     }
   }
   attribute(f, f.last_ts, true);
@@ -866,8 +824,23 @@ void Classifier::endFlow(FlowEntry& f, EndReason why) {
     const bool host_is_init = host == initiatorOf(f);
     const std::uint64_t up = host_is_init ? f.bytes[kToServer] : f.bytes[kToClient];
     const std::uint64_t down = host_is_init ? f.bytes[kToClient] : f.bytes[kToServer];
-    ledger_.addFlow(host, v.vendor->id, v.product->id, v.confidence, up, down, f.first_ts,
-                    f.last_ts, le);
+    if (v.usage == Usage::Web) {
+      LedgerAdd add;
+      add.host = host;
+      add.vendor_id = v.vendor->id;
+      add.product_id = v.product->id;
+      add.confidence = v.confidence;
+      add.flows = 1;
+      add.bytes_to = up;
+      add.bytes_from = down;
+      add.first = f.first_ts;
+      add.last = f.last_ts;
+      add.evidence = le;
+      ledger_.addWeb(add);
+    } else {
+      ledger_.addFlow(host, v.vendor->id, v.product->id, v.confidence, up, down, f.first_ts,
+                      f.last_ts, le);
+    }
   }
   ledgerInstances(f);
   if (f.dpi_master == 0 && f.dpi_app == 0)

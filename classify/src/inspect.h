@@ -10,6 +10,7 @@
 #include <vw/classify/dpi_engine.h>
 #include <vw/classify/proto/quic.h>
 
+#include "inspect_dns.h"
 #include "inspector.h"
 
 namespace vw::classify {
@@ -33,13 +34,6 @@ struct StreamBuf {
 };
 
 enum class TlsState : std::uint8_t { Waiting, Collecting, Done, NotTls };
-
-struct PendingQuery {
-  std::uint16_t id = 0;
-  std::uint16_t qtype = 0;
-  std::string name;
-  TimeUs ts = 0;
-};
 
 struct FlowEntry;
 struct FlowInspect;
@@ -95,7 +89,7 @@ struct FlowInspect {
   bool quic_done = false;
   bool server_hello_checked = false; ///< the server's first TLS payload was looked at
   StreamBuf dns_tcp[2];              ///< DNS over TCP, per direction
-  std::vector<PendingQuery> pending; ///< DNS queries without a response yet (bounded)
+  std::unique_ptr<DnsPending> dns;   ///< DNS queries without a response yet (bounded)
   OnPremState onprem;                ///< banner/HTTP response/TLS server/syslog inspectors
 
 private:

@@ -103,10 +103,50 @@ DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::ui
   return p;
 }
 
+// A DNS query for `name` (type A) with transaction id `id`.
+std::vector<std::uint8_t> dnsQuery(const std::string& name, std::uint16_t id = 0x1234) {
+  std::vector<std::uint8_t> m = {static_cast<std::uint8_t>(id >> 8),
+                                 static_cast<std::uint8_t>(id),
+                                 0x01,
+                                 0x00,
+                                 0,
+                                 1,
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 0};
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    auto dot = name.find('.', start);
+    if (dot == std::string::npos)
+      dot = name.size();
+    m.push_back(static_cast<std::uint8_t>(dot - start));
+    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
+             name.begin() + static_cast<std::ptrdiff_t>(dot));
+    start = dot + 1;
+  }
+  m.push_back(0);
+  m.insert(m.end(), {0, 1, 0, 1}); // A IN
+  return m;
+}
+
 // A DNS response for `name` with one A record.
 std::vector<std::uint8_t> dnsResponse(const std::string& name, const std::uint8_t a[4],
-                                      std::uint32_t ttl) {
-  std::vector<std::uint8_t> m = {0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0};
+                                      std::uint32_t ttl, std::uint16_t id = 0x1234) {
+  std::vector<std::uint8_t> m = {static_cast<std::uint8_t>(id >> 8),
+                                 static_cast<std::uint8_t>(id),
+                                 0x81,
+                                 0x80,
+                                 0,
+                                 1,
+                                 0,
+                                 1,
+                                 0,
+                                 0,
+                                 0,
+                                 0};
   std::size_t start = 0;
   while (start <= name.size()) {
     auto dot = name.find('.', start);
@@ -269,7 +309,9 @@ TEST_CASE("classifier: a DNS answer attributes a later SNI-less flow through the
   cfg.log_dns = true;
   Classifier c(cfg, eng, testMatcher(), cap);
   const std::uint8_t addr[4] = {203, 0, 113, 77};
+  const auto query = dnsQuery("ts01-b.cloudsink.net");
   const auto resp = dnsResponse("ts01-b.cloudsink.net", addr, 300);
+  c.onPacket(pkt("10.0.0.5", 33333, "10.0.0.8", 53, 17, 999'000, 0, query));
   c.onPacket(pkt("10.0.0.8", 53, "10.0.0.5", 33333, 17, 1'000'000, 0, resp));
   REQUIRE(c.dnsCache().size() == 1);
   // The DNS lookup itself is attributed to the querier.
@@ -297,9 +339,12 @@ TEST_CASE("classifier: an expired DNS answer does not attribute", "[classify]") 
   Capture cap;
   ClassifierConfig cfg;
   cfg.dedup_window = 0;
+  cfg.dns_min_ttl = 0; // the record's own TTL (5 s) only
   Classifier c(cfg, eng, testMatcher(), cap);
   const std::uint8_t addr[4] = {203, 0, 113, 78};
   const auto resp = dnsResponse("ts01-b.cloudsink.net", addr, 5);
+  c.onPacket(
+      pkt("10.0.0.5", 33333, "10.0.0.8", 53, 17, 999'000, 0, dnsQuery("ts01-b.cloudsink.net")));
   c.onPacket(pkt("10.0.0.8", 53, "10.0.0.5", 33333, 17, 1'000'000, 0, resp));
   c.onPacket(pkt("10.0.0.5", 50000, "203.0.113.78", 443, 6, 7'000'000, kSyn));
   c.endAll(EndReason::EndOfInput);

@@ -1,9 +1,10 @@
 #pragma once
 /// @file alert_dedup.h
 /// De-duplication of `vendor` events per (host, vendor id, host role) within a window, that
-/// never hides a stronger verdict: a higher confidence, or a product not yet alerted for the
-/// key, produces a new event. Keyed by vendor *id* (a string), so a signature reload that
-/// reorders vendors changes nothing. Bounded (oldest keys evicted and counted), seeded hash.
+/// never hides a stronger verdict: a higher confidence, a product not yet alerted for the key,
+/// or product usage after only web presence was alerted (--alert-web), produces a new event. Keyed
+/// by vendor *id* (a string), so a signature reload that reorders vendors changes nothing. Bounded
+/// (oldest keys evicted and counted), seeded hash.
 
 #include <array>
 #include <cstdint>
@@ -25,7 +26,7 @@ public:
   /// True if a verdict (host, vendor, role, product, confidence) at `ts` is to be alerted;
   /// records it if so. False = a duplicate of an earlier event within the window.
   bool allow(const IpAddr& host, std::string_view vendor_id, HostRole role,
-             std::string_view product_id, Confidence c, TimeUs ts);
+             std::string_view product_id, Confidence c, TimeUs ts, Usage usage = Usage::Product);
 
   std::size_t size() const { return map_.size(); }
   std::uint64_t evictions() const { return evictions_; }
@@ -54,6 +55,7 @@ private:
     Confidence confidence = Confidence::None;
     std::array<std::uint64_t, kProducts> products{}; ///< hashes of alerted product ids
     std::uint8_t nproducts = 0;
+    bool product_usage = false; ///< a product-usage verdict was alerted (not only web presence)
   };
   static std::uint64_t productHash(std::string_view id);
   void evict();

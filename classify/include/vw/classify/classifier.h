@@ -27,6 +27,8 @@ struct InspectList; // classify-private
 class Inspector;    // classify-private (src/inspector.h)
 class InspectorHost;
 struct HttpRequestInfo;
+class DnsInspector;
+class Alerting;
 
 struct ClassifierConfig {
   FlowTableConfig table;
@@ -34,7 +36,14 @@ struct ClassifierConfig {
   std::uint32_t dpi_packet_budget = 32;      ///< packets per flow handed to the DPI engine at most
   std::uint32_t dpi_udp_unknown_budget = 12; ///< ... for UDP flows still without a protocol
   std::size_t dns_cache_entries = 65536;
-  std::uint32_t dns_min_ttl = 0;       ///< seconds a DNS answer stays in the cache at least
+  /// Seconds a DNS answer stays in the cache at least, whatever its TTL: the connection an
+  /// answer with TTL 0 or a few seconds announced follows it (--dns-min-ttl).
+  std::uint32_t dns_min_ttl = 60;
+  /// A DNS response counts (lookup, cache) only within this time of its query (--dns-pair-window).
+  TimeUs dns_pair_window = 5'000'000;
+  /// Web-presence verdicts (corporate web, CDN edge) become `vendor` events with "usage": "web"
+  /// (--alert-web). Off: they are counted in the ledger's `web` section only.
+  bool alert_web = false;
   TimeUs dedup_window = 3'600'000'000; ///< per host x vendor x role; 0 = no dedup
   std::size_t dedup_max_keys = 65536;  ///< bound of the de-duplication map (evictions counted)
   LedgerCaps ledger_caps;              ///< bounds of the ledger sections (evictions counted)
@@ -85,7 +94,10 @@ struct ClassifierStats {
   std::uint64_t alerts_deduplicated = 0;
   std::uint64_t attributed_flows = 0;
   std::uint64_t dns_cache_hits = 0;
-  std::uint64_t inspect_idle_ended = 0; ///< inspections ended because the flow went quiet
+  std::uint64_t inspect_idle_ended = 0;  ///< inspections ended because the flow went quiet
+  std::uint64_t dns_unsolicited = 0;     ///< DNS responses that answered no open query (ignored)
+  std::uint64_t dns_pending_evicted = 0; ///< open DNS queries pushed out by newer ones (bound)
+  std::uint64_t web_verdicts = 0; ///< web-presence verdicts that made no event (no --alert-web)
 
   /// Adds another worker's counters.
   ClassifierStats& operator+=(const ClassifierStats& o);
@@ -157,7 +169,9 @@ private:
   void attribute(FlowEntry& f, TimeUs ts, bool final);
   void emitAlert(FlowEntry& f, const signatures::Matcher& m, const Verdict& v, TimeUs ts,
                  const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev);
-  void dnsLookupAttribution(FlowEntry& f, const IpAddr& querier, const DnsTxnFact& txn, TimeUs ts);
+  /// One DNS lookup by `querier` (evidence from the DNS inspector): ledger, flow verdict, alert.
+  void dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev, TimeUs ts);
+  struct DnsHost; ///< the DnsInspector's view of this classifier
   /// The attributor of a flow: over the signature set its facts are pinned to (creating the
   /// facts, pinned to the current set, if needed).
   Attributor attributorFor(FlowEntry& f) { return Attributor(*facts(f).sigs); }
@@ -189,7 +203,9 @@ private:
   DnsCache dns_cache_;
   Ledger ledger_;
   ClassifierStats stats_;
-  AlertDedup dedup_;
+  std::unique_ptr<DnsHost> dns_host_;
+  std::unique_ptr<DnsInspector> dns_;
+  std::unique_ptr<Alerting> alerting_;
   TimeUs last_expire_ = 0;
   std::string name_scratch_;
   std::vector<std::unique_ptr<Inspector>> inspectors_;

@@ -55,6 +55,7 @@ struct FlowEntry {
   std::uint8_t confidence = 0; ///< of the flow's host verdict: 0 none, 1 low, 2 medium, 3 high
   bool attributed = false;     ///< the verdict (in facts->verdict) names a vendor
   bool alerted = false;        ///< a vendor event was considered for this flow's verdict
+  bool alerted_web = false;    ///< ... for its web-presence verdict (--alert-web)
   std::uint16_t dpi_master = 0, dpi_app = 0, dpi_category = 0;
   std::uint32_t dpi_packets = 0; ///< packets handed to the DPI engine
   std::unique_ptr<FlowInspect> inspect;

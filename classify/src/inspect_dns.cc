@@ -1,0 +1,161 @@
+#include "inspect_dns.h"
+
+#include <vw/classify/attribution.h>
+#include <vw/classify/flow_table.h>
+#include <vw/signatures/matcher.h>
+
+namespace vw::classify {
+
+void DnsInspector::message(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
+                           std::span<const std::uint8_t> msg, const DecodedPacket& p,
+                           std::uint8_t d) {
+  const DnsParseStatus st = parseDnsMessage(msg, msg_);
+  ++stats_.messages;
+  if (st == DnsParseStatus::NotDns || st == DnsParseStatus::Malformed || !msg_.has_question) {
+    ++stats_.malformed;
+    return;
+  }
+  if (pending)
+    expire(f, *pending, p.ts);
+  if (msg_.is_response)
+    response(f, pending, p, d);
+  else
+    query(f, pending, p, d);
+}
+
+void DnsInspector::query(FlowEntry& f, std::unique_ptr<DnsPending>& pending, const DecodedPacket& p,
+                         std::uint8_t d) {
+  FlowFacts& fx = host_.dnsFacts(f);
+  const Attributor attr(*fx.sigs);
+  attr.addName(Field::DnsQuery, msg_.qname.view(), fx.evidence);
+  if (!pending)
+    pending = std::make_unique<DnsPending>(); // once per DNS flow
+  DnsPending& pq = *pending;
+  if (pq.n == DnsPending::kMax) {
+    // The bound: the oldest open query gives way (logged as unanswered, counted).
+    unanswered(f, pq.q[0]);
+    for (std::size_t i = 1; i < pq.n; ++i)
+      pq.q[i - 1] = pq.q[i];
+    --pq.n;
+    ++stats_.pending_evicted;
+  }
+  DnsPendingQuery& q = pq.q[pq.n++];
+  q.id = msg_.id;
+  q.qtype = msg_.qtype;
+  q.qclass = msg_.qclass;
+  q.from = d;
+  q.ts = p.ts;
+  q.name.assign(msg_.qname.view());
+  // The query alone names what the host looks up: it counts as the host's lookup.
+  ev_scratch_.clear();
+  attr.addName(Field::DnsQuery, msg_.qname.view(), ev_scratch_);
+  if (!ev_scratch_.empty())
+    host_.dnsLookup(f, p.src, ev_scratch_, p.ts);
+}
+
+void DnsInspector::response(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
+                            const DecodedPacket& p, std::uint8_t d) {
+  // The response counts only if it answers a query the host sent on this flow (same 5-tuple,
+  // opposite direction): same id, same question, within the pairing window.
+  bool paired = false;
+  if (pending) {
+    DnsPending& pq = *pending;
+    for (std::size_t i = 0; i < pq.n; ++i) {
+      const DnsPendingQuery& q = pq.q[i];
+      if (q.from != d && q.id == msg_.id && q.qtype == msg_.qtype && q.qclass == msg_.qclass &&
+          q.name.view() == msg_.qname.view() && p.ts - q.ts <= cfg_.pair_window) {
+        for (std::size_t k = i + 1; k < pq.n; ++k)
+          pq.q[k - 1] = pq.q[k];
+        --pq.n;
+        paired = true;
+        break;
+      }
+    }
+  }
+  const IpAddr querier = p.dst;
+  FlowFacts& fx = host_.dnsFacts(f);
+  DnsTxnFact txn;
+  txn.query = msg_.qname.str();
+  txn.qtype = msg_.qtype;
+  txn.rcode = static_cast<std::int16_t>(msg_.rcode);
+  txn.unsolicited = !paired;
+  chain_.clear();
+  chain_.push_back(txn.query);
+  for (std::size_t i = 0; i < msg_.answer_count; ++i) {
+    const DnsAnswer& a = msg_.answers[i];
+    if (a.type != dnstype::kA && a.type != dnstype::kAaaa && a.type != dnstype::kCname)
+      continue;
+    txn.answers.push_back(DnsAnswerFact{a.type, a.data.str(), a.ttl});
+    if (a.type == dnstype::kCname)
+      chain_.push_back(a.data.str());
+  }
+  ++fx.dns_transactions;
+  if (!fx.dns_first)
+    fx.dns_first = std::make_unique<DnsTxnFact>(txn);
+  if (cfg_.log_dns)
+    sink_.dnsTransaction(host_.dnsRecord(f, p.ts), txn);
+  if (!paired) {
+    // Unsolicited or mismatched (no query, wrong id, wrong question, too late, or another
+    // flow): logged and counted, never evidence, never taught to the DNS cache.
+    ++stats_.unsolicited;
+    return;
+  }
+  for (std::size_t i = 0; i < msg_.answer_count; ++i) {
+    const DnsAnswer& a = msg_.answers[i];
+    if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0)
+      cache_.learn(querier, a.addr, chain_, p.ts, a.ttl);
+  }
+  const Attributor attr(*fx.sigs);
+  for (std::size_t i = 1; i < chain_.size(); ++i)
+    attr.addName(Field::DnsCname, chain_[i], fx.evidence);
+  // The query was counted as a lookup when it was sent: when its name matched, the response
+  // adds no lookup; otherwise what only the response shows (CNAME targets, answer addresses)
+  // may make one.
+  if (fx.sigs->matchDomain(txn.query))
+    return;
+  ev_scratch_.clear();
+  for (const auto& a : txn.answers) {
+    if (a.type == dnstype::kCname) {
+      attr.addName(Field::DnsCname, a.data, ev_scratch_);
+    } else {
+      IpAddr addr;
+      if (IpAddr::parse(a.data, addr))
+        attr.addIp(Field::DnsAnswer, addr, ev_scratch_);
+    }
+  }
+  if (!ev_scratch_.empty())
+    host_.dnsLookup(f, querier, ev_scratch_, p.ts);
+}
+
+void DnsInspector::unanswered(FlowEntry& f, const DnsPendingQuery& q) {
+  DnsTxnFact t;
+  t.query = q.name.str();
+  t.qtype = q.qtype;
+  FlowFacts& fx = host_.dnsFacts(f);
+  ++fx.dns_transactions;
+  if (!fx.dns_first)
+    fx.dns_first = std::make_unique<DnsTxnFact>(t);
+  if (cfg_.log_dns)
+    sink_.dnsTransaction(host_.dnsRecord(f, q.ts), t);
+}
+
+void DnsInspector::expire(FlowEntry& f, DnsPending& pq, TimeUs now) {
+  std::size_t keep = 0;
+  for (std::size_t i = 0; i < pq.n; ++i) {
+    if (now - pq.q[i].ts > cfg_.pair_window)
+      unanswered(f, pq.q[i]);
+    else
+      pq.q[keep++] = pq.q[i];
+  }
+  pq.n = static_cast<std::uint8_t>(keep);
+}
+
+void DnsInspector::flush(FlowEntry& f, std::unique_ptr<DnsPending>& pending) {
+  if (!pending)
+    return;
+  for (std::size_t i = 0; i < pending->n; ++i)
+    unanswered(f, pending->q[i]);
+  pending->n = 0;
+}
+
+} // namespace vw::classify
