@@ -32,9 +32,7 @@ struct PipelineOptions {
   double dpi_idle_timeout = 5;
   std::uint32_t dpi_udp_unknown = 12;
   double dedup_window = 3600;
-  /// On until the new vendor-imperva truth (visitor = web presence, origin = instance via
-  /// ip.inbound) can land; then off, as ClassifierConfig's default (issue 12.1).
-  bool alert_web = true;
+  bool alert_web = false; ///< web presence makes no vendor event by default (issue 12.1)
   double dns_pair_window = 5;
   std::uint32_t dns_min_ttl = 60;
   std::vector<std::string> eve_files;
