@@ -235,7 +235,7 @@ void Classifier::initFlow(FlowEntry& f, const DecodedPacket& p, bool src_is_lo) 
                                       : (f.initiator_is_lo ? f.key.lo_port : f.key.hi_port);
   const Attributor attr(*matcher_);
   std::vector<EvidenceItem> ev;
-  attr.addIp(Field::Ip, peer, ev);
+  peerIpEvidence(attr, cfg_.home_net, init, host, peer, ev); // ip, or ip.inbound
   attr.addPort(p.l4_proto, peer_port, ev);
   if (const auto* names = dns_cache_.lookup(host, peer, p.ts)) {
     for (const auto& n : *names)

@@ -15,9 +15,12 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
+#include <vw/classify/attribution.h>
 #include <vw/classify/facts.h>
 #include <vw/classify/flow_table.h>
+#include <vw/classify/home_net.h>
 #include <vw/packet/decode.h>
 #include <vw/signatures/matcher.h>
 
@@ -88,6 +91,12 @@ std::unique_ptr<Inspector> makeTlsServerInspector();
 std::unique_ptr<Inspector> makeSyslogInspector();
 /// Protocols named by the DPI engine's dissectors: field `dpi`.
 std::unique_ptr<Inspector> makeDpiInspector();
+
+/// The peer's address as evidence about `host` (the flow's internal side): `ip`, or
+/// `ip.inbound` (an instance item of `host`, the responder) when the peer initiated the flow
+/// from a product whose role is `cdn-edge` (a vendor's reverse proxy / WAF edge) into `host`.
+void peerIpEvidence(const Attributor& attr, const HomeNet& home, const IpAddr& initiator,
+                    const IpAddr& host, const IpAddr& peer, std::vector<EvidenceItem>& ev);
 
 /// True for an address that can be a product instance or its client: not unspecified
 /// (0.0.0.0, ::), not multicast or limited broadcast. (nDPI's CPHA packets come from 0.0.0.0.)

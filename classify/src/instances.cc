@@ -215,6 +215,21 @@ void Classifier::serverSideEvidence(FlowEntry& f, std::uint8_t sender, Field fie
   attribute(f, ts, false);
 }
 
+void peerIpEvidence(const Attributor& attr, const HomeNet& home, const IpAddr& initiator,
+                    const IpAddr& host, const IpAddr& peer, std::vector<EvidenceItem>& ev) {
+  if (peer == initiator && host != initiator && home.contains(host) && !home.contains(peer) &&
+      isHostAddress(host)) {
+    // Inbound: the vendor's reverse proxy / WAF edge fetches from an internal server, which
+    // therefore sits behind that vendor (a product instance), rather than using it.
+    const sig::Match hit = attr.matcher().matchIp(peer.span());
+    if (hit && attr.matcher().set().productOf(*hit.indicator).role == sig::Role::kCdnEdge) {
+      attr.addMatch(Field::IpInbound, peer.toString(), hit, ev, ItemOrigin{1, true});
+      return;
+    }
+  }
+  attr.addIp(Field::Ip, peer, ev);
+}
+
 IpAddr Classifier::clientHostOf(const FlowEntry& f) const {
   if (f.facts) {
     const bool i0 = static_cast<bool>(f.facts->instance[0]);

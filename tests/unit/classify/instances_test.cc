@@ -445,6 +445,32 @@ TEST_CASE("instances: a device certificate of an internal server", "[classify][i
   CHECK(r.sink.inspections.empty());
 }
 
+TEST_CASE("instances: flows from a vendor's edge into an internal server: low, then medium "
+          "from the third",
+          "[classify][instances]") {
+  Rig r;
+  const std::string req = "GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n";
+  TimeUs ts = 1'000'000;
+  for (int k = 0; k < 3; ++k) {
+    const auto port = static_cast<std::uint16_t>(42000 + k);
+    r.handshake("45.60.1.1", port, "10.0.0.80", 443, ts);
+    r.c->onPacket(pkt("45.60.1.1", port, "10.0.0.80", 443, kTcp, ts + 10, kAck, bytes(req)));
+    r.c->endAll(EndReason::EndOfInput);
+    ts += 1'000'000;
+    const InstanceEntry* i = r.instance("10.0.0.80", "imperva", "cdn-edge");
+    REQUIRE(i != nullptr);
+    CHECK(i->flows == static_cast<std::uint64_t>(k + 1));
+    CHECK(i->clients.empty());
+    CHECK(i->confidence == (k < 2 ? Confidence::Low : Confidence::Medium));
+  }
+  REQUIRE(r.sink.alerts.size() == 2); // low, then medium (stronger: a new event)
+  CHECK(r.sink.alerts[0].role == "server");
+  CHECK(r.sink.alerts[0].field == "ip.inbound");
+  CHECK(r.sink.alerts[1].confidence == "medium");
+  // The origin is not a client of Imperva.
+  CHECK(r.c->ledger().entries().empty());
+}
+
 TEST_CASE("instances: a dissected dpi label names the initiator, never 0.0.0.0, never a port "
           "guess",
           "[classify][instances]") {
