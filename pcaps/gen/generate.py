@@ -64,6 +64,56 @@ class Tcpdump:
             die("tcpdump reports drops: " + err)
 
 
+def expected_from_flows(flows):
+    """What the flows of a scenario imply: client pairs, instances (with clients), web pairs and
+    interception vendors. Flows are actions.Flow objects."""
+    client, inst, web, insp = set(), {}, set(), set()
+    for f in flows:
+        if f.usage == "product":
+            if f.client:
+                client.add((f.client, f.vendor))
+            if f.instance:
+                inst.setdefault((f.instance, f.vendor), set())
+                if f.client:
+                    inst[(f.instance, f.vendor)].add(f.client)
+        elif f.usage == "web":
+            web.add((f.client, f.vendor))
+        elif f.usage == "inspected":
+            insp.add(f.vendor)
+    return client, inst, web - client, insp
+
+
+def check_declarations(sc, ctx):
+    """The declared expectations must equal what the clients were made to do."""
+    client, inst, web, insp = expected_from_flows(ctx.flows)
+    problems = []
+    d_client = {(a["host"], a["vendor"]) for a in sc.alerts if a["host_role"] == "client"}
+    d_server = {(a["host"], a["vendor"]) for a in sc.alerts if a["host_role"] == "server"}
+    if len(d_client) + len(d_server) != len(sc.alerts):
+        problems.append("an alert (host, vendor, host_role) is declared twice")
+    if d_client != client:
+        problems.append("client alerts %s != product users in the flows %s" % (sorted(d_client), sorted(client)))
+    if d_server != set(inst):
+        problems.append("server alerts %s != instances in the flows %s" % (sorted(d_server), sorted(inst)))
+    d_inst = {(i["ip"], i["vendor"]): set(i["clients"]) for i in sc.instances}
+    if d_inst != inst:
+        problems.append("instances %s != flows %s" % (sorted(d_inst.items()), sorted(inst.items())))
+    d_web = {(w["host"], w["vendor"]) for w in sc.web}
+    if d_web != web:
+        problems.append("web %s != web presence in the flows %s" % (sorted(d_web), sorted(web)))
+    if {x["vendor"] for x in sc.inspection} != insp:
+        problems.append("inspection %s != inspected flows' vendors %s" % (sc.inspection, sorted(insp)))
+    involved = {h for h, _ in client} | {h for h, _ in inst}
+    for h in sc.no_alert_hosts:
+        if h in involved:
+            problems.append("no-alert host %s uses or runs a vendor product in the flows" % h)
+    for i in sc.instances:
+        if not world.is_internal(i["ip"]):
+            problems.append("instance %s is not an internal address" % i["ip"])
+    if problems:
+        die("%s: declarations do not match the flows:\n  %s" % (sc.name, "\n  ".join(problems)))
+
+
 def build_truth(sc, ctx, final_path):
     measured = pcapio.flows_of(final_path)
     reg = {f.key(): f for f in ctx.flows}
@@ -78,31 +128,44 @@ def build_truth(sc, ctx, final_path):
         e.update({"bytes_toclient": m["bytes_toclient"], "pkts_toserver": m["pkts_toserver"],
                   "pkts_toclient": m["pkts_toclient"], "host": f.host,
                   "vendor": f.vendor if f.vendor not in (None, "decoy") else None,
-                  "kind": f.kind, "counts_toward_vendor_bytes": bool(f.counts and f.vendor not in (None, "decoy"))})
+                  "kind": f.kind, "counts_toward_vendor_bytes": bool(f.counts and f.vendor not in (None, "decoy")
+                                                                   and f.usage in ("product", "web")),
+                  "usage": f.usage, "client": f.client, "instance": f.instance})
         if m["vlan"] is not None:
             e["vlan"] = m["vlan"]
         flows.append(e)
-    # consistency of the declared expectations with what was run
-    declared = {(a["host"], a["vendor"]) for a in sc.alerts}
-    ran = {(f.host, f.vendor) for f in ctx.flows if f.vendor not in (None, "decoy")}
-    if declared != ran:
-        die("%s: declared alerts %s != vendor activity %s" % (sc.name, sorted(declared), sorted(ran)))
-    for h in sc.no_alert_hosts:
-        if any(f.host == h and f.vendor not in (None, "decoy") for f in ctx.flows):
-            die("%s: no-alert host %s has vendor flows" % (sc.name, h))
+    check_declarations(sc, ctx)
     alerts = []
     for a in sc.alerts:
         a = dict(a)
-        a["bytes_to_vendor"] = check.bytes_to_vendor(flows, a["host"], a["vendor"])
-        alerts.append({k: a[k] for k in ("host", "vendor", "via", "min_confidence", "bytes_to_vendor", "note")})
+        a["bytes_to_vendor"] = check.bytes_to_vendor(flows, a["host"], a["vendor"], a["host_role"])
+        keys = ["host", "vendor", "host_role", "via", "min_confidence", "bytes_to_vendor", "note"]
+        if a.get("product"):
+            keys.insert(3, "product")
+        alerts.append({k: a[k] for k in keys})
+    web = [{"host": w["host"], "vendor": w["vendor"],
+            "bytes_to_vendor": check.bytes_to_vendor(flows, w["host"], w["vendor"], "web"), "note": w["note"]}
+           for w in sc.web]
     # names: measured by tshark, cross-checked with what the clients were told to send
     expected = {k: set() for k in check.NAME_FIELDS}
     for f in ctx.flows:
         for k, v in f.names.items():
             expected[k].update(x.lower() for x in v)
+    inspection = []
+    for x in sc.inspection:
+        mine = [f for f in flows if f["usage"] == "inspected" and f["vendor"] == x["vendor"]]
+        inspection.append({"vendor": x["vendor"], "ca_contains": x["ca_contains"], "flows": len(mine),
+                           "hosts": len({f["src_ip"] for f in mine}), "note": x["note"]})
     truth = {"capture": sc.name + ".pcap", "description": sc.description, "alerts": alerts,
-             "no_alert_hosts": sc.no_alert_hosts, "names": None, "flows": flows}
-    names = check.tshark_names(final_path, check.tls_ports_of(truth))
+             "instances": sc.instances, "web": web, "inspection": inspection,
+             "no_alert_hosts": sc.no_alert_hosts}
+    forged = sum(f.forged for f in ctx.flows)
+    if forged != (sc.dns_unsolicited or 0):
+        die("%s: %d forged DNS responses sent, dns_unsolicited declares %s" % (sc.name, forged, sc.dns_unsolicited))
+    if sc.dns_unsolicited is not None:
+        truth["dns_unsolicited"] = sc.dns_unsolicited
+    truth.update({"names": None, "flows": flows})
+    names = check.tshark_names(final_path, check.tls_ports_of(truth), check.http_ports_of(truth))
     for k in check.NAME_FIELDS:
         if sorted(expected[k]) != names[k]:
             die("%s: names[%s]: clients sent %s, tshark sees %s" % (sc.name, k, sorted(expected[k]), names[k]))
@@ -120,7 +183,7 @@ def main():
         die("must run as root (use: sudo pcaps/generate.sh)")
     if not in_private_netns():
         die("must run in a private network namespace (use pcaps/generate.sh, which runs unshare --net)")
-    for tool in ("tcpdump", "tshark", "dnsmasq", "dig", "curl", "ip"):
+    for tool in ("tcpdump", "tshark", "dnsmasq", "dig", "curl", "ip", "ssh", "ssh-keygen"):
         if not shutil.which(tool):
             die("missing tool: " + tool)
     known = {s.name for s in scenarios.ALL}
@@ -129,13 +192,15 @@ def main():
             die("unknown scenario %s (known: %s)" % (n, ", ".join(sorted(known))))
     work = tempfile.mkdtemp(prefix="vw-pcaps-")
     services.setup_loopback()
-    pk = pkimod.Pki(os.path.join(work, "pki"))
+    pk = pkimod.Pki(os.path.join(work, "pki"), world.CAS)
     dns = services.Dnsmasq(work)
     web = services.WebServers(pk)
     proxy = services.ConnectProxy()
+    products = services.ProductServers(pk)
     dns.start()
     web.start()
     proxy.start()
+    products.start()
     problems = []
     try:
         for idx, sc in enumerate(scenarios.ALL):
@@ -160,6 +225,7 @@ def main():
                 sc.name + ".pcap", len(recs), len(truth["flows"]), len(truth["alerts"]), os.path.getsize(final),
                 "  PROBLEMS" if p else ""), flush=True)
     finally:
+        products.stop()
         proxy.stop()
         web.stop()
         dns.stop()

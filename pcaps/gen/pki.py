@@ -1,7 +1,8 @@
 """Certificates for the capture servers (generated at every run, never committed).
 
 One lab CA signs every server certificate, except where a scenario needs a self-signed appliance
-certificate (FortiGate). Validity windows are fixed so that they cover the capture dates the
+certificate (FortiGate SSL-VPN, PAN-OS) or an appliance's own CA (world.CAS: ESXi's "VMware
+Installer", vCenter's VMCA, Fortinet's factory sub-CA, a FortiGate's SSL-inspection CA). Validity windows are fixed so that they cover the capture dates the
 post-processing shifts the packets to (see world.CAPTURE_BASE).
 """
 
@@ -11,7 +12,7 @@ import os
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 NOT_BEFORE = datetime.datetime(2024, 11, 4, 0, 0, 0)
 NOT_AFTER = datetime.datetime(2025, 12, 6, 23, 59, 59)
@@ -24,6 +25,7 @@ _OID = {
     "OU": NameOID.ORGANIZATIONAL_UNIT_NAME,
     "CN": NameOID.COMMON_NAME,
     "emailAddress": NameOID.EMAIL_ADDRESS,
+    "unstructuredName": ObjectIdentifier("1.2.840.113549.1.9.2"),
 }
 
 
@@ -50,10 +52,12 @@ class Pki:
 
     CA_SUBJECT = [("C", "US"), ("O", "vendorwatch capture lab"), ("CN", "vendorwatch capture lab CA 1")]
 
-    def __init__(self, directory):
+    def __init__(self, directory, cas=None):
         self.dir = directory
+        self.cas_spec = cas or {}
         os.makedirs(directory, exist_ok=True)
         self.ca_key = _key()
+        self.cas = {}
         ca_name = _name(self.CA_SUBJECT)
         self.ca_name = ca_name
         self.ca_cert = (
@@ -71,16 +75,50 @@ class Pki:
         )
         _write(os.path.join(directory, "lab-ca"), self.ca_key, self.ca_cert)
 
-    def leaf(self, label, subject, sans=(), self_signed=False):
-        """Returns (certfile, keyfile); the certfile holds the leaf followed by the CA (a chain)."""
+    def ca(self, label):
+        """Returns (cert, key) of the CA called label ("lab" or a key of the cas given to the
+        constructor, i.e. world.CAS), made once."""
+        if label == "lab":
+            return self.ca_cert, self.ca_key
+        if label in self.cas:
+            return self.cas[label]
+        spec = self.cas_spec[label]
+        key = _key("rsa")
+        name = _name(spec["subject"])
+        if spec["issuer"]:
+            icert, ikey = self.ca(spec["issuer"])
+            iname = icert.subject
+        else:
+            icert, ikey, iname = None, key, name
+        cert = (x509.CertificateBuilder()
+                .subject_name(name).issuer_name(iname)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(datetime.datetime(2016, 6, 6)).not_valid_after(datetime.datetime(2036, 6, 6))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                .sign(ikey, hashes.SHA256()))
+        _write(os.path.join(self.dir, "ca-" + label), key, cert)
+        self.cas[label] = (cert, key)
+        return cert, key
+
+    def leaf(self, label, subject, sans=(), issuer="lab"):
+        """Returns (certfile, keyfile); the certfile holds the leaf followed by its issuing CA (a
+        chain), or the leaf alone when self-signed (issuer "self"). Appliance certificates (self-signed
+        or from an appliance CA) use RSA 2048, the lab CA's leaves P-256."""
         base = os.path.join(self.dir, label)
         if os.path.exists(base + ".crt"):
             return base + ".chain.pem", base + ".key"
-        key = _key("rsa" if self_signed else "ec")
+        self_signed = issuer == "self"
+        key = _key("ec" if issuer == "lab" else "rsa")
         subj = _name(subject)
+        if self_signed:
+            ca_cert, ca_key, iname = None, key, subj
+        else:
+            ca_cert, ca_key = self.ca(issuer)
+            iname = ca_cert.subject
         b = (x509.CertificateBuilder()
              .subject_name(subj)
-             .issuer_name(subj if self_signed else self.ca_name)
+             .issuer_name(iname)
              .public_key(key.public_key())
              .serial_number(x509.random_serial_number())
              .not_valid_before(NOT_BEFORE).not_valid_after(NOT_AFTER))
@@ -89,10 +127,10 @@ class Pki:
         if not self_signed:
             b = b.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             b = b.add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        cert = b.sign(key if self_signed else self.ca_key, hashes.SHA256())
+        cert = b.sign(ca_key, hashes.SHA256())
         _write(base, key, cert)
         with open(base + ".chain.pem", "wb") as f:
             f.write(cert.public_bytes(serialization.Encoding.PEM))
-            if not self_signed:
-                f.write(self.ca_cert.public_bytes(serialization.Encoding.PEM))
+            if ca_cert is not None:
+                f.write(ca_cert.public_bytes(serialization.Encoding.PEM))
         return base + ".chain.pem", base + ".key"

@@ -1,14 +1,23 @@
 """The captures: what each host does, and the alerts a correct classifier must raise.
 
-Each scenario is a function run(ctx) that drives real clients (dig, curl, Python ssl) plus the
-declared expectations: alerts (host, vendor, via, min_confidence, note) and no_alert_hosts.
+Each scenario is a function run(ctx) that drives real clients (dig, curl, Python ssl, OpenSSH,
+syslog senders) against real servers, plus the declared expectations:
+  - alerts (host, vendor, host_role, via, min_confidence, product, note): the vendor events a
+    correct classifier writes under default settings;
+  - instances (ip, vendor, product, clients): where a product runs inside the network;
+  - web (host, vendor): web presence (vendor web sites, sites behind a vendor CDN), no event;
+  - inspection (vendor, ca_contains): TLS-interception CAs seen (one finding each);
+  - no_alert_hosts: hosts with no vendor event at all;
+  - dns_unsolicited: DNS responses that answer no query of the host (forged ones).
 bytes_to_vendor, names and flows are NOT declared here: generate.py measures them from the
-finished capture.
+finished capture, and checks the declarations against what the clients did.
 """
 
-import hashlib
 import base64
+import hashlib
+import time
 
+import actions
 import world
 
 HQ_DNS = "10.20.0.53"
@@ -16,8 +25,30 @@ BRANCH_DNS = "172.16.40.53"
 GP_UA = "PAN GlobalProtect"
 
 
-def A(host, vendor, via, conf, note):
-    return {"host": host, "vendor": vendor, "via": via, "min_confidence": conf, "note": note}
+def A(host, vendor, via, conf, note, role="client", product=None):
+    """An expected vendor event about host; role "server" = host runs the product (an instance)."""
+    return {"host": host, "vendor": vendor, "host_role": role, "via": via, "min_confidence": conf,
+            "product": product, "note": note}
+
+
+def I(ip, vendor, product, clients, note):
+    """An expected product instance: the product runs on ip (inside the network); clients are the
+    internal hosts seen using it. product None: the product id is not settled in signatures yet,
+    only vendor and role are expected (the note says so)."""
+    return {"ip": ip, "vendor": vendor, "product": product, "clients": sorted(clients), "note": note}
+
+
+def W(host, vendor, note):
+    """Expected web presence: host read vendor's public web (or a site behind its CDN); no event."""
+    return {"host": host, "vendor": vendor, "note": note}
+
+
+def X(vendor, ca_contains, note):
+    """An expected TLS-inspection finding: certificates issued by vendor's interception CA."""
+    return {"vendor": vendor, "ca_contains": ca_contains, "note": note}
+
+
+PRODUCT_TBD = "product id not settled in signatures/vendors yet (sig, issue 16.5): only vendor and role expected"
 
 
 def post(url, n):
@@ -29,14 +60,31 @@ def get(url, headers=(), ip=None):
 
 
 class Scenario:
-    def __init__(self, name, description, run, alerts, no_alert_hosts):
+    def __init__(self, name, description, run, alerts, no_alert_hosts, instances=(), web=(), inspection=(),
+                 dns_unsolicited=None):
         self.name, self.description, self.run = name, description, run
         self.alerts, self.no_alert_hosts = alerts, no_alert_hosts
+        self.instances, self.web, self.inspection = list(instances), list(web), list(inspection)
+        self.dns_unsolicited = dns_unsolicited
 
 
 # ---------------------------------------------------------------------------------------------
 # demo.pcap
 # ---------------------------------------------------------------------------------------------
+
+
+DEMO_ADMIN, DEMO_VC, DEMO_ESX, DEMO_VAULT, DEMO_SIEM = "10.20.0.5", "10.20.0.20", "10.20.0.21", "10.20.0.30", "10.20.0.50"
+DEMO_VAULT_CEF = [
+    '<190>Mar 11 08:30:09 VAULT01 CEF:0|Cyber-Ark|Vault|12.6.0000|7|Logon|5|act="Logon" suser=a.chen fname= dvc= '
+    'shost=10.20.0.5 dhost= duser= externalId= app= reason= cs1Label="Affected User Name" cs1= cs2Label="Safe Name" '
+    'cs2= cs3Label="Device Type" cs3= cs4Label="Database" cs4= cs5Label="Other info" cs5=10.20.0.5 '
+    'cn1Label="Request Id" cn1= cn2Label="Ticket Id" cn2=  msg=',
+    '<190>Mar 11 08:30:10 VAULT01 CEF:0|Cyber-Ark|Vault|12.6.0000|295|Retrieve password|5|act="Retrieve password" '
+    'suser=a.chen fname=Root\\Operating System-WinDomain-office.example-adm.chen dvc= shost=10.20.0.5 '
+    'dhost=office.example duser=adm.chen externalId= app= reason="CHG-1182" cs1Label="Affected User Name" cs1= '
+    'cs2Label="Safe Name" cs2=T0-Admins cs3Label="Device Type" cs3="Operating System" cs4Label="Database" cs4= '
+    'cs5Label="Other info" cs5= cn1Label="Request Id" cn1= cn2Label="Ticket Id" cn2=CHG-1182  msg=CHG-1182',
+]
 
 
 def demo(c):
@@ -75,6 +123,19 @@ def demo(c):
     c.curl(guest, [get("https://www.debian.org/")], None, "no vendor: ordinary site", tls_max="1.3")
     c.dns(dev, ["github.com"], None, "dns: ordinary name")
     c.curl(dev, [get("https://github.com/")], None, "no vendor: ordinary site", tls_max="1.3")
+    # On-premises part: where products run inside the office network.
+    c.pause(0.5, 1.0)
+    c.banner_tls(DEMO_VC, DEMO_ESX, 902, "vmware",
+                 "instance vmware (ESXi authd) via banner: '220 VMware Authentication Daemon', then TLS 1.2 with the "
+                 "default host certificate; the vCenter is its client", b"SESSION 52 0d 1a 81 vpxa-login\r\n",
+                 instance=DEMO_ESX, client=DEMO_VC)
+    c.curl(DEMO_ADMIN, [get("https://10.20.0.1/login")], "fortinet",
+           "instance fortinet (the FortiGate's own web interface) via tls.subject (TLS 1.2, factory certificate "
+           "OU=FortiGate, O=Fortinet); the admin workstation is its client", tls_max="1.2", instance=fw,
+           client=DEMO_ADMIN)
+    c.syslog(DEMO_VAULT, DEMO_SIEM, 514, DEMO_VAULT_CEF, "cyberark",
+             "instance cyberark (Vault) via syslog: CEF:0|Cyber-Ark|Vault| over UDP 514; the SIEM receives it",
+             client=DEMO_SIEM)
 
 
 DEMO = Scenario(
@@ -86,15 +147,29 @@ DEMO = Scenario(
     "updates2.cdc.carbonblack.io over plain HTTP) that also opens github.com; 10.20.0.13 a sales laptop running "
     "Palo Alto GlobalProtect against Prisma Access (acme-corp.gpcloudservice.com); 10.20.0.14 an application "
     "server with the Rapid7 Insight Agent (us.main.endpoint.ingress.rapid7.com, 193.149.136.33); 10.20.0.99 a "
-    "guest machine that visits lookalikes (notcrowdstrike.com, mywiz.io) and www.debian.org and must not alert.",
+    "guest machine that visits lookalikes (notcrowdstrike.com, mywiz.io) and www.debian.org and must not alert. "
+    "On-premises part: the vCenter 10.20.0.20 connects to the ESXi host 10.20.0.21 (authd banner on TCP 902, then "
+    "TLS), the admin workstation 10.20.0.5 opens the FortiGate's own web interface (10.20.0.1, factory "
+    "certificate OU=FortiGate, O=Fortinet), and the CyberArk Vault 10.20.0.30 sends CEF syslog to the SIEM "
+    "10.20.0.50.",
     demo,
     [A("10.20.0.1", "fortinet", ["tls.sni", "dns.query"], "medium", "FortiGate update check to globalupdate.fortinet.net"),
      A("10.20.0.11", "crowdstrike", ["tls.sni", "dns.query"], "medium", "Falcon sensor TLS to ts01-gyr-maverick.cloudsink.net"),
      A("10.20.0.12", "vmware", ["tls.sni", "http.host", "dns.query"], "medium",
        "Carbon Black sensor (conferdeploy.net) and signature updates (carbonblack.io)"),
      A("10.20.0.13", "paloalto", ["tls.sni", "dns.query"], "medium", "GlobalProtect portal acme-corp.gpcloudservice.com"),
-     A("10.20.0.14", "rapid7", ["tls.sni", "dns.query"], "medium", "Insight Agent to us.main.endpoint.ingress.rapid7.com")],
-    ["10.20.0.99", HQ_DNS])
+     A("10.20.0.14", "rapid7", ["tls.sni", "dns.query"], "medium", "Insight Agent to us.main.endpoint.ingress.rapid7.com"),
+     A(DEMO_ESX, "vmware", ["banner"], "medium", "ESXi authd banner on TCP 902", role="server"),
+     A(DEMO_VC, "vmware", [], "low", "the vCenter uses the ESXi host (client of instance 10.20.0.21)"),
+     A("10.20.0.1", "fortinet", ["tls.subject"], "medium", "the FortiGate's web interface: factory certificate",
+       role="server"),
+     A(DEMO_ADMIN, "fortinet", [], "low", "the admin opens the FortiGate GUI (client of instance 10.20.0.1)"),
+     A(DEMO_VAULT, "cyberark", ["syslog"], "medium", "CEF:0|Cyber-Ark|Vault| to the SIEM", role="server"),
+     A(DEMO_SIEM, "cyberark", [], "low", "the SIEM receives the Vault's CEF (internal peer of the instance)")],
+    ["10.20.0.99", HQ_DNS],
+    instances=[I(DEMO_ESX, "vmware", None, [DEMO_VC], "ESXi: " + PRODUCT_TBD),
+               I("10.20.0.1", "fortinet", None, [DEMO_ADMIN], "FortiGate: " + PRODUCT_TBD),
+               I(DEMO_VAULT, "cyberark", None, [DEMO_SIEM], "CyberArk Vault: " + PRODUCT_TBD)])
 
 # ---------------------------------------------------------------------------------------------
 # One capture per vendor
@@ -593,16 +668,18 @@ CATO = Scenario(
 def imperva(c):
     vis, origin, e = "10.20.9.41", "10.20.9.80", "10.20.9.99"
     c.dns(vis, ["www.shop-example.com"], "imperva",
-          "dns: www.shop-example.com CNAME abc123.x.incapdns.net A 45.60.33.17 (Imperva edge)")
+          "dns: www.shop-example.com CNAME abc123.x.incapdns.net A 45.60.33.17 (Imperva edge): web presence",
+          usage="web")
     c.curl(vis, [get("https://www.shop-example.com/"), get("https://www.shop-example.com/cart")], "imperva",
-           "vendor imperva via dns.cname (visitor of an Imperva-fronted site: CDN edge only, low)", tls_max="1.3")
+           "web presence imperva via dns.cname (a visitor of someone else's site served through Imperva's CDN: "
+           "no vendor event, counted under web)", tls_max="1.3", usage="web")
     xff = ["X-Forwarded-For: 198.51.100.77"]
     c.curl(origin, [get("https://www.shop-example.com/", xff, ip=origin),
                     get("https://www.shop-example.com/products/42", xff, ip=origin),
                     get("https://www.shop-example.com/cart", xff, ip=origin)], "imperva",
-           "vendor imperva via ip (INBOUND: the Imperva proxy 45.60.91.200 fetches from the internal origin "
-           "10.20.9.80; the origin is an Imperva customer; host = responder)",
-           tls_max="1.3", src="45.60.91.200", flow_host=origin, kind="tls-inbound")
+           "instance imperva via ip.inbound (INBOUND: the Imperva proxy 45.60.91.200 fetches from the internal "
+           "origin 10.20.9.80, which is therefore behind Imperva's cloud WAF; host = responder, host_role server)",
+           tls_max="1.3", src="45.60.91.200", flow_host=origin, kind="tls-inbound", instance=origin)
     c.dns(e, ["example.com"], None, "dns: ordinary name")
     c.curl(e, [get("https://example.com/")], None, "no vendor: ordinary site", tls_max="1.3")
 
@@ -610,13 +687,368 @@ def imperva(c):
 IMPERVA = Scenario(
     "vendor-imperva",
     "Imperva. 10.20.9.41: visits www.shop-example.com, which is a CNAME to abc123.x.incapdns.net (A 45.60.33.17, "
-    "an Imperva edge), over TLS 1.3 with SNI www.shop-example.com: CDN edge only, low confidence. 10.20.9.80: an "
-    "internal origin web server that receives HTTPS from the Imperva proxy 45.60.91.200 (inbound flow; the "
-    "internal host is the responder). 10.20.9.99: example.com (no alert).",
+    "an Imperva edge), over TLS 1.3 with SNI www.shop-example.com: web presence only (a site behind Imperva's "
+    "CDN), no vendor event, a web entry. 10.20.9.80: an internal origin web server that receives HTTPS from the "
+    "Imperva proxy 45.60.91.200 (inbound flow; the internal host is the responder): an Imperva instance "
+    "(host_role server). 10.20.9.99: example.com (no alert).",
     imperva,
-    [A("10.20.9.41", "imperva", ["dns.cname"], "low", "incapdns.net CNAME target, Imperva edge address"),
-     A("10.20.9.80", "imperva", ["ip"], "low", "inbound from the Imperva proxy range 45.60.0.0/16")],
-    ["10.20.9.99", HQ_DNS])
+    [A("10.20.9.80", "imperva", ["ip.inbound"], "low",
+       "inbound from the Imperva proxy range 45.60.0.0/16 into the internal origin (one flow: low is enough)",
+       role="server")],
+    ["10.20.9.99", "10.20.9.41", HQ_DNS],
+    instances=[I("10.20.9.80", "imperva", None, [], "origin behind Imperva's cloud WAF; " + PRODUCT_TBD)],
+    web=[W("10.20.9.41", "imperva", "visitor of a site behind Imperva's CDN (incapdns.net CNAME, edge address)")])
+
+
+# ---------------------------------------------------------------------------------------------
+# precision.pcap: traps that must not raise a vendor event (issue 12)
+# ---------------------------------------------------------------------------------------------
+
+P_MKT, P_DOCS, P_CDN, P_AGENT = "10.20.21.11", "10.20.21.12", "10.20.21.13", "10.20.21.21"
+P_UNSOL, P_BADID, P_BADQ, P_BADTUPLE = "10.20.21.31", "10.20.21.32", "10.20.21.33", "10.20.21.34"
+P_TTL0, P_TTL2, P_LOOK = "10.20.21.41", "10.20.21.42", "10.20.21.51"
+P_LOOK_FGT, P_LOOK_VMUG = "10.20.21.60", "10.20.21.61"
+
+# vendor web presence read by the two browsing hosts: (host, name, vendor, path, TLS version)
+P_VISITS = [
+    (P_MKT, "www.paloaltonetworks.com", "paloalto", "/cortex/xdr", "1.3"),
+    (P_MKT, "www.fortinet.com", "fortinet", "/products/next-generation-firewall", "1.3"),
+    (P_MKT, "www.zonealarm.com", "checkpoint", "/software/free-antivirus", "1.3"),
+    (P_MKT, "www.trustedsource.org", "mcafee", "/en/feedback/url", "1.2"),
+    (P_MKT, "www.rapid7.com", "rapid7", "/products/insightvm/", "1.3"),
+    (P_MKT, "www.perimeter81.com", "checkpoint", "/pricing", "1.3"),
+    (P_MKT, "www.cloudgenix.com", "paloalto", "/", "1.2"),
+    (P_DOCS, "docs.paloaltonetworks.com", "paloalto", "/pan-os/11-1/pan-os-admin", "1.2"),
+    (P_DOCS, "live.paloaltonetworks.com", "paloalto", "/t5/general-topics/bd-p/General_Topics", "1.3"),
+    (P_DOCS, "docs.prismacloud.io", "paloalto", "/en/enterprise-edition/policy-reference/aws-policies", "1.3"),
+    (P_DOCS, "docs.fortinet.com", "fortinet", "/document/fortigate/7.4.3/administration-guide", "1.3"),
+    (P_DOCS, "community.fortinet.com", "fortinet", "/t5/FortiGate/ct-p/fortigate", "1.3"),
+    (P_DOCS, "library.humio.com", "crowdstrike", "/falcon-logscale/", "1.3"),
+    (P_DOCS, "help.medigate.io", "claroty", "/hc/en-us", "1.3"),
+    (P_DOCS, "docs.orcasecurity.io", "orca", "/docs/getting-started", "1.2"),
+    (P_DOCS, "docs.rapid7.com", "rapid7", "/insightvm/", "1.3"),
+]
+
+
+def precision(c):
+    # 1. A marketing visit; the same host's Falcon sensor connects a minute later (step 6).
+    c.dns(P_AGENT, ["www.crowdstrike.com"], "crowdstrike", "dns: crowdstrike.com marketing site (web presence)",
+          usage="web")
+    c.curl(P_AGENT, [get("https://www.crowdstrike.com/"), get("https://www.crowdstrike.com/platform/")], "crowdstrike",
+           "web presence crowdstrike (marketing site, TLS 1.3); the sensor follows a minute later", tls_max="1.3",
+           usage="web")
+    visit_done = time.time()
+    # 2. Marketing, documentation and community visits (web presence, no event).
+    for host, name, vendor, path, tls in P_VISITS:
+        c.dns(host, [name], vendor, "dns: %s (web presence)" % name, usage="web")
+        c.curl(host, [get("https://%s%s" % (name, path))], vendor,
+               "web presence %s: %s (TLS %s)" % (vendor, name, tls), tls_max=tls, usage="web")
+    # 3. A site behind Imperva's CDN.
+    c.dns(P_CDN, ["www.news-example.org"], "imperva",
+          "dns: www.news-example.org CNAME d8k2x.x.incapdns.net A 45.60.12.34 (Imperva edge)", usage="web")
+    c.curl(P_CDN, [get("https://www.news-example.org/"), get("https://www.news-example.org/world/")], "imperva",
+           "web presence imperva: a news site served through Imperva's CDN (dns.cname into incapdns.net)",
+           tls_max="1.3", usage="web")
+    # 4. DNS traps, each followed by an SNI-less TLS 1.3 connection to the address it names.
+    c.forged_dns(P_UNSOL, HQ_DNS, "ts01-b.cloudsink.net", [("ts01-b.cloudsink.net", "A", "198.51.100.23")], "decoy",
+                 "forged dns: UNSOLICITED response (the host sent no query on this flow) naming "
+                 "ts01-b.cloudsink.net -> 198.51.100.23; teaches nothing")
+    c.pytls(P_UNSOL, "198.51.100.23", 443, "decoy",
+            "no vendor: SNI-less TLS 1.3 to the address only the unsolicited response tied to cloudsink.net",
+            sni=None, tls_max="1.3", upload=1200)
+    slow = world.SLOW_RESOLVER
+    q1 = "intranet.corp-example.com"
+    c.stub_query(P_BADID, slow, q1, "decoy",
+                 "dns: stub query for intranet.corp-example.com to the slow resolver 10.20.0.54; while it is open "
+                 "a forged response with the WRONG ID (right question) says CNAME usea1-partners.sentinelone.net "
+                 "A 198.51.100.24; then the resolver's own SERVFAIL",
+                 forged=[(lambda qid: actions.dns_response(qid ^ 0x5A5A, q1, [
+                     (q1, "CNAME", "usea1-partners.sentinelone.net"),
+                     ("usea1-partners.sentinelone.net", "A", "198.51.100.24")]), q1)])
+    c.pytls(P_BADID, "198.51.100.24", 443, "decoy",
+            "no vendor: SNI-less TLS 1.3 to the address only the wrong-id response tied to sentinelone.net",
+            sni=None, tls_max="1.3", upload=1200)
+    q2 = "intranet.corp-example.com"
+    c.stub_query(P_BADQ, slow, q2, "decoy",
+                 "dns: stub query for intranet.corp-example.com to the slow resolver; while it is open a forged "
+                 "response with the RIGHT ID but the WRONG QUESTION (lfodown01-gyr-maverick.cloudsink.net A "
+                 "198.51.100.25); then the resolver's own SERVFAIL",
+                 forged=[(lambda qid: actions.dns_response(qid, "lfodown01-gyr-maverick.cloudsink.net", [
+                     ("lfodown01-gyr-maverick.cloudsink.net", "A", "198.51.100.25")]),
+                     "lfodown01-gyr-maverick.cloudsink.net")])
+    c.pytls(P_BADQ, "198.51.100.25", 443, "decoy",
+            "no vendor: SNI-less TLS 1.3 to the address only the wrong-question response tied to cloudsink.net",
+            sni=None, tls_max="1.3", upload=1200)
+    q3 = "wpad.corp-example.com"
+    c.stub_query(P_BADTUPLE, slow, q3, "decoy",
+                 "dns: stub query for wpad.corp-example.com to the slow resolver (answered SERVFAIL)")
+    c.forged_dns(P_BADTUPLE, HQ_DNS, q3, [(q3, "CNAME", "globalupdate.fortinet.net"),
+                                         ("globalupdate.fortinet.net", "A", "198.51.100.26")], "decoy",
+                 "forged dns: right question, but from ANOTHER resolver (10.20.0.53, not the 10.20.0.54 that was "
+                 "asked) and on another flow: CNAME globalupdate.fortinet.net A 198.51.100.26; unsolicited",
+                 host_port=c.flows[-1].cport)
+    c.pytls(P_BADTUPLE, "198.51.100.26", 443, "decoy",
+            "no vendor: SNI-less TLS 1.3 to the address only the mismatched response tied to fortinet.net",
+            sni=None, tls_max="1.3", upload=1200)
+    # 5. Short TTLs: the answer has expired when the SNI-less connection starts; it still counts.
+    c.dns(P_TTL0, ["usea1-017.sentinelone.net"], "sentinelone",
+          "dns: usea1-017.sentinelone.net A 3.212.115.40 with TTL 0")
+    c.pytls(P_TTL0, "3.212.115.40", 443, "sentinelone",
+            "vendor sentinelone via dns.cache (TLS 1.3 without SNI right after a TTL-0 answer)", sni=None,
+            tls_max="1.3", upload=3000, path="/web/api/v2.1/agents/heartbeat")
+    c.dns(P_TTL2, ["ts01-lanner-lion.cloudsink.net"], "crowdstrike",
+          "dns: ts01-lanner-lion.cloudsink.net A 18.184.114.155 with TTL 2")
+    time.sleep(3.5)
+    c.pytls(P_TTL2, "18.184.114.155", 443, "crowdstrike",
+            "vendor crowdstrike via dns.cache (TLS 1.3 without SNI 3.5 s after an answer with TTL 2)", sni=None,
+            tls_max="1.3", upload=3000)
+    # 6. Lookalike certificate organisations (TLS 1.2: the certificates are visible).
+    c.dns(P_LOOK, ["fanclub.example.org", "portal.pamf.example", "fgt-lab.corp-example.com",
+                   "vmug.corp-example.com"], "decoy", "dns: lookalike-certificate sites")
+    c.curl(P_LOOK, [get("https://fanclub.example.org/")], "decoy",
+           "no vendor: certificate O=CrowdStrike Fan Club (lookalike of O=CrowdStrike, Inc.)", tls_max="1.2")
+    c.curl(P_LOOK, [get("https://portal.pamf.example/")], "decoy",
+           "no vendor: certificate O=Palo Alto Medical Foundation, L=Palo Alto (lookalike of O=Palo Alto Networks)",
+           tls_max="1.2")
+    c.curl(P_LOOK, [get("https://fgt-lab.corp-example.com/")], "decoy",
+           "no vendor, no instance: INTERNAL server whose certificate has OU=FortiGate-Lab, O=Example Training Ltd "
+           "(lookalike of OU=FortiGate + O=Fortinet)", tls_max="1.2")
+    c.curl(P_LOOK, [get("https://vmug.corp-example.com/")], "decoy",
+           "no vendor, no instance: INTERNAL server whose certificate has O=VMUG, OU=VMware User Group "
+           "(lookalike of OU=VMware)", tls_max="1.2")
+    # 7. The sensor, a minute after the marketing visit: a high alert that dedup must not swallow.
+    time.sleep(max(0.0, 60.0 - (time.time() - visit_done)))
+    c.dns(P_AGENT, ["ts01-b.cloudsink.net"], "crowdstrike", "dns: Falcon sensor cloud name")
+    c.curl(P_AGENT, [post("https://ts01-b.cloudsink.net/", 12000)], "crowdstrike",
+           "vendor crowdstrike via tls.sni + dns.query (Falcon sensor event channel, TLS 1.2, cert O=CrowdStrike, "
+           "Inc.), one minute after the same host read www.crowdstrike.com", tls_max="1.2")
+
+
+PRECISION = Scenario(
+    "precision",
+    "Precision traps (issue 12), HQ 10.20.21.0/24. 10.20.21.11 reads vendors' marketing sites "
+    "(www.paloaltonetworks.com, www.fortinet.com, www.zonealarm.com, www.trustedsource.org, www.rapid7.com, "
+    "www.perimeter81.com, www.cloudgenix.com) and 10.20.21.12 their documentation and community sites "
+    "(docs.paloaltonetworks.com, live.paloaltonetworks.com, docs.prismacloud.io, docs.fortinet.com, "
+    "community.fortinet.com, library.humio.com, help.medigate.io, docs.orcasecurity.io, docs.rapid7.com): web "
+    "presence, no vendor event. 10.20.21.13 reads www.news-example.org, a CNAME into Imperva's incapdns.net with "
+    "an Imperva edge address: web presence. 10.20.21.21 reads www.crowdstrike.com, and a minute later its Falcon "
+    "sensor connects to ts01-b.cloudsink.net: a high CrowdStrike event that de-duplication must not swallow. "
+    "DNS traps, each followed by an SNI-less TLS 1.3 connection to the address they name: 10.20.21.31 receives an "
+    "unsolicited response (no query) for ts01-b.cloudsink.net; 10.20.21.32 a response with the wrong id "
+    "(CNAME to usea1-partners.sentinelone.net); 10.20.21.33 one with the right id but the wrong question "
+    "(lfodown01-gyr-maverick.cloudsink.net); 10.20.21.34 one with the right question from a resolver it did not ask "
+    "(CNAME to globalupdate.fortinet.net); none may make a vendor user, all four are counted as unsolicited. "
+    "Short TTLs: 10.20.21.41 resolves usea1-017.sentinelone.net (TTL 0) and 10.20.21.42 "
+    "ts01-lanner-lion.cloudsink.net (TTL 2, connects 3.5 s later); both SNI-less TLS 1.3 flows must still be "
+    "attributed through the DNS cache. 10.20.21.51 opens TLS 1.2 sites whose certificates imitate vendor "
+    "organisations: O=CrowdStrike Fan Club, O=Palo Alto Medical Foundation, and two internal servers "
+    "(10.20.21.60 OU=FortiGate-Lab, 10.20.21.61 OU=VMware User Group) that must not become instances.",
+    precision,
+    [A(P_AGENT, "crowdstrike", ["tls.sni", "dns.query"], "high",
+       "Falcon sensor (ts01-b.cloudsink.net) a minute after a www.crowdstrike.com visit: the high event must be "
+       "written although a web visit of the same vendor came first", product="falcon-sensor"),
+     A(P_TTL0, "sentinelone", ["dns.query", "dns.cache"], "medium",
+       "SNI-less TLS right after an answer with TTL 0: the cache keeps answers for --dns-min-ttl (60 s)"),
+     A(P_TTL2, "crowdstrike", ["dns.query", "dns.cache"], "medium",
+       "SNI-less TLS 3.5 s after an answer with TTL 2: the cache keeps answers for --dns-min-ttl (60 s)")],
+    [P_MKT, P_DOCS, P_CDN, P_UNSOL, P_BADID, P_BADQ, P_BADTUPLE, P_LOOK, P_LOOK_FGT, P_LOOK_VMUG, HQ_DNS,
+     world.SLOW_RESOLVER],
+    web=[W(P_MKT, v, "marketing site(s) of %s" % v) for v in ("paloalto", "fortinet", "checkpoint", "mcafee", "rapid7")]
+    + [W(P_DOCS, v, "documentation/community site(s) of %s" % v)
+       for v in ("paloalto", "fortinet", "crowdstrike", "claroty", "orca", "rapid7")]
+    + [W(P_CDN, "imperva", "a site behind Imperva's CDN (incapdns.net CNAME, 45.60.12.34)")],
+    dns_unsolicited=4)
+
+
+# ---------------------------------------------------------------------------------------------
+# onprem.pcap: where the products run inside the network (issue 16)
+# ---------------------------------------------------------------------------------------------
+
+O_FGT, O_FGT_SSH, O_PAN = "10.20.40.1", "10.20.40.3", "10.20.40.5"
+O_VC, O_ESX1, O_ESX2 = "10.20.40.10", "10.20.40.11", "10.20.40.12"
+O_EPO, O_AGENTS = "10.20.40.20", ["10.20.40.101", "10.20.40.102", "10.20.40.103"]
+O_VAULT, O_CTD, O_SIEM = "10.20.40.30", "10.20.40.31", "10.20.40.50"
+O_ORIGIN, O_ADMIN = "10.20.40.80", "10.20.40.200"
+O_INSPECTED = ["10.20.40.121", "10.20.40.122", "10.20.40.123"]
+O_EDGES = ["45.60.91.200", "45.60.91.201", "45.223.20.14", "199.83.130.7"]
+
+
+def _bsd(t):
+    """RFC 3164 timestamp for syslog lines (onprem.pcap starts 2025-03-11 11:40:00 UTC)."""
+    return "Mar 11 %s" % t
+
+
+VAULT_CEF = [
+    '<190>%s VAULT01 CEF:0|Cyber-Ark|Vault|12.6.0000|7|Logon|5|act="Logon" suser=j.meyer fname= dvc= '
+    'shost=10.20.40.200 dhost= duser= externalId= app= reason= cs1Label="Affected User Name" cs1= '
+    'cs2Label="Safe Name" cs2= cs3Label="Device Type" cs3= cs4Label="Database" cs4= cs5Label="Other info" '
+    'cs5=10.20.40.200 cn1Label="Request Id" cn1= cn2Label="Ticket Id" cn2=  msg=' % _bsd("11:40:03"),
+    '<190>%s VAULT01 CEF:0|Cyber-Ark|Vault|12.6.0000|295|Retrieve password|5|act="Retrieve password" '
+    'suser=j.meyer fname=Root\\Operating System-WinDomain-corp-example.com-adm.meyer dvc= shost=10.20.40.200 '
+    'dhost=corp-example.com duser=adm.meyer externalId= app= reason="INC-20417 patch window" '
+    'cs1Label="Affected User Name" cs1= cs2Label="Safe Name" cs2=T0-DomainAdmins cs3Label="Device Type" '
+    'cs3="Operating System" cs4Label="Database" cs4= cs5Label="Other info" cs5= cn1Label="Request Id" cn1= '
+    'cn2Label="Ticket Id" cn2=INC-20417  msg=INC-20417' % _bsd("11:40:03"),
+    '<190>%s VAULT01 CEF:0|Cyber-Ark|Vault|12.6.0000|22|CPM Verify Password|5|act="CPM Verify Password" '
+    'suser=PasswordManager fname=Root\\Operating System-WinDomain-corp-example.com-svc.backup dvc= '
+    'shost=10.20.40.32 dhost=corp-example.com duser=svc.backup externalId= app= reason= '
+    'cs1Label="Affected User Name" cs1= cs2Label="Safe Name" cs2=ServiceAccounts cs3Label="Device Type" '
+    'cs3="Operating System" cs4Label="Database" cs4= cs5Label="Other info" cs5= cn1Label="Request Id" cn1= '
+    'cn2Label="Ticket Id" cn2=  msg=' % _bsd("11:40:04"),
+]
+CTD_CEF = [
+    "<134>1 2025-03-11T11:40:04Z CTD-SITE1 syslog-HealthCheck-Default - - - CEF:0|Claroty|CTD|4.10.0|HealthCheck|"
+    "Health|0|CtdRealTime=Mar 11 2025 11:40:04 CtdTimeGenerated=Mar 11 2025 11:40:04 CtdMessage=Successfully ran "
+    "health monitoring CtdSite=Default CtdCpu=12.21 CtdMem=13.31",
+    "<132>1 2025-03-11T11:40:04Z CTD-SITE1 syslog-Alerts-Default - - - CEF:0|Claroty|CTD|4.10.0|Alert|"
+    "Known Threat|9|src=192.168.50.31 dst=192.168.50.40 cat=Security CtdSite=Default "
+    "msg=Known threat signature matched on OT segment",
+]
+FGT_KV = [
+    '<189>date=2025-03-11 time=11:40:04 devname="FGT-HQ-01" devid="FGT60E4Q16000000" eventtime=1741693204000000000 '
+    'tz="+0000" logid="0000000013" type="traffic" subtype="forward" level="notice" vd="root" srcip=10.20.40.121 '
+    'srcport=51515 srcintf="internal" srcintfrole="lan" dstip=151.101.0.223 dstport=443 dstintf="wan1" '
+    'dstintfrole="wan" sessionid=1029384 proto=6 action="close" policyid=1 policytype="policy" '
+    'service="HTTPS" trandisp="snat" duration=2 sentbyte=1893 rcvdbyte=6022 appcat="unscanned"',
+    '<188>date=2025-03-11 time=11:40:04 devname="FGT-HQ-01" devid="FGT60E4Q16000000" eventtime=1741693204500000000 '
+    'tz="+0000" logid="0100032001" type="event" subtype="system" level="information" vd="root" '
+    'logdesc="Admin login successful" sn="1741693204" user="admin" ui="https(10.20.40.200)" method="https" '
+    'srcip=10.20.40.200 dstip=10.20.40.1 action="login" status="success" reason="none" profile="super_admin" '
+    'msg="Administrator admin logged in successfully from https(10.20.40.200)"',
+]
+
+
+def _spipe_body(i):
+    """A stand-in for the SPIPE package of an ePO wake-up call (opaque bytes, not ePO's format)."""
+    return (b"PO" + bytes([1, 0, 0, 0]) + hashlib.sha256(b"wakeup-%d" % i).digest() * 6, "application/octet-stream")
+
+
+def onprem(c):
+    # vCenter manages two ESXi hosts: authd on TCP 902 (banner, then TLS) and hostd SOAP on 443.
+    c.dns(O_VC, ["esx01.corp-example.com"], None, "dns: internal name of an ESXi host (no vendor)")
+    c.banner_tls(O_VC, O_ESX1, 902, "vmware",
+                 "instance vmware (ESXi authd) via banner + tls.subject: '220 VMware Authentication Daemon' then "
+                 "TLS 1.2 with OU=VMware ESX Server Default Certificate; vCenter is its client",
+                 b"SESSION 52 0d 1a 7f vpxa-login\r\n", instance=O_ESX1, client=O_VC)
+    c.curl(O_VC, [post("https://esx01.corp-example.com/sdk", 2500)], "vmware",
+           "instance vmware (ESXi hostd) via tls.subject (TLS 1.2, default host certificate, issuer O=VMware "
+           "Installer); vCenter is its client", tls_max="1.2", instance=O_ESX1, client=O_VC)
+    c.banner_tls(O_VC, O_ESX2, 902, "vmware",
+                 "instance vmware (ESXi authd) via banner (then TLS 1.2 with the default host certificate)",
+                 b"SESSION 52 0d 1a 80 vpxa-login\r\n", instance=O_ESX2, client=O_VC)
+    # The admin workstation opens the vCenter, FortiGate and PAN-OS web interfaces and a FortiGate CLI.
+    c.dns(O_ADMIN, ["vcsa01.corp-example.com"], None, "dns: internal name of the vCenter (no vendor)")
+    c.curl(O_ADMIN, [get("https://vcsa01.corp-example.com/ui/")], "vmware",
+           "instance vmware (vCenter web client) via tls.issuer (TLS 1.2, certificate from the VMCA "
+           "CN=CA, OU=VMware Engineering, O=vCenter); the admin is its client", tls_max="1.2",
+           instance=O_VC, client=O_ADMIN)
+    c.curl(O_ADMIN, [get("http://10.20.40.1/")], "fortinet",
+           "instance fortinet (FortiGate admin HTTP redirect, Server: xxxxxxxx-xxxxx)", instance=O_FGT, client=O_ADMIN)
+    c.curl(O_ADMIN, [get("https://10.20.40.1/login")], "fortinet",
+           "instance fortinet (FortiGate web interface) via tls.subject (TLS 1.2, factory certificate "
+           "CN=FGT60E4Q16000000, OU=FortiGate, O=Fortinet; issuer fortinet-subca2001, which is NOT an "
+           "interception CA)", tls_max="1.2", instance=O_FGT, client=O_ADMIN)
+    c.curl(O_ADMIN, [get("http://10.20.40.5/")], "paloalto",
+           "instance paloalto (PAN-OS management) via http.response_header (302 to /php/login.php, "
+           "Server: PanWeb Server/ -)", instance=O_PAN, client=O_ADMIN)
+    c.curl(O_ADMIN, [get("https://10.20.40.5/php/login.php")], "paloalto",
+           "instance paloalto (PAN-OS management) via tls.subject (TLS 1.2, self-signed O=Palo Alto Networks)",
+           tls_max="1.2", instance=O_PAN, client=O_ADMIN)
+    c.ssh(O_ADMIN, O_FGT_SSH, 22, "fortinet",
+          "instance fortinet (branch FortiGate CLI) via banner: SSH-2.0-FortiSSH_1.0 (OpenSSH client, key login)",
+          "get system status", instance=O_FGT_SSH, client=O_ADMIN)
+    # ePO wakes its agents (HTTP on TCP 8081; the agents answer Server: Agent-ListenServer-HttpSvr/1.0).
+    for i, agent in enumerate(O_AGENTS):
+        c.curl(O_EPO, [{"url": "http://%s:8081/spipe/pkg?AgentGuid=%%7B%08X-5B1C-4E0A-9D7B-0C2F4A6E8B%02X%%7D"
+                               "&Source=Server_5.10.0" % (agent, 0x1A2B3C00 + i, i),
+                        "method": "POST", "body": _spipe_body(i), "headers": [], "ip": None}], "mcafee",
+               "instance mcafee (Trellix/McAfee Agent) via http.response_header: ePO's wake-up call answered by "
+               "Server: Agent-ListenServer-HttpSvr/1.0; ePO is its client", instance=agent, client=O_EPO)
+    # Clear-text syslog to the SIEM: CyberArk Vault and Claroty CTD (CEF), the FortiGate (FortiOS key=value).
+    c.syslog(O_VAULT, O_SIEM, 514, VAULT_CEF, "cyberark",
+             "instance cyberark (Vault) via syslog: CEF:0|Cyber-Ark|Vault| over UDP 514 (RFC 3164 header)",
+             client=O_SIEM)
+    c.syslog(O_CTD, O_SIEM, 514, CTD_CEF, "claroty",
+             "instance claroty (CTD) via syslog: CEF:0|Claroty|CTD| over UDP 514 (RFC 5424 header)", client=O_SIEM)
+    c.syslog(O_FGT, O_SIEM, 514, FGT_KV, "fortinet",
+             "instance fortinet (FortiGate) via syslog: FortiOS key=value with devid=\"FGT60E4Q16000000\"",
+             client=O_SIEM)
+    # Imperva's cloud WAF fetches from the internal origin: several inbound flows from its ranges.
+    hdrs = ["X-Forwarded-For: 198.51.100.77", "Incap-Client-IP: 198.51.100.77"]
+    c.curl(O_ORIGIN, [get("https://shop.corp-example.com/", hdrs, ip=O_ORIGIN),
+                      get("https://shop.corp-example.com/catalog/7", hdrs, ip=O_ORIGIN)], "imperva",
+           "instance imperva via ip.inbound (TLS 1.3 from the Imperva proxy 45.60.91.200 into the origin)",
+           tls_max="1.3", src=O_EDGES[0], flow_host=O_ORIGIN, kind="tls-inbound", instance=O_ORIGIN)
+    c.curl(O_ORIGIN, [get("https://shop.corp-example.com/cart", hdrs, ip=O_ORIGIN)], "imperva",
+           "instance imperva via ip.inbound (from 45.60.91.201)", tls_max="1.3", src=O_EDGES[1], flow_host=O_ORIGIN,
+           kind="tls-inbound", instance=O_ORIGIN)
+    c.curl(O_ORIGIN, [get("http://shop.corp-example.com/robots.txt", hdrs, ip=O_ORIGIN)], "imperva",
+           "instance imperva via ip.inbound (plain HTTP from 45.223.20.14)", src=O_EDGES[2], flow_host=O_ORIGIN,
+           kind="http-inbound", instance=O_ORIGIN)
+    c.curl(O_ORIGIN, [get("https://shop.corp-example.com/", hdrs, ip=O_ORIGIN)], "imperva",
+           "instance imperva via ip.inbound (from 199.83.130.7)", tls_max="1.3", src=O_EDGES[3], flow_host=O_ORIGIN,
+           kind="tls-inbound", instance=O_ORIGIN)
+    # SSL deep inspection: ordinary sites, certificates re-signed by the FortiGate CA.
+    for host, name in zip(O_INSPECTED, ["www.python.org", "stackoverflow.com", "www.bbc.co.uk"]):
+        c.dns(host, [name], None, "dns: ordinary name")
+        c.curl(host, [get("https://%s/" % name)], "fortinet",
+               "inspected: TLS 1.2 to an ordinary site, certificate issued by CN=FortiGate CA, O=Fortinet, "
+               "OU=Certificate Authority (a FortiGate re-signs it): one inspection finding, no vendor event",
+               tls_max="1.2", usage="inspected", counts=False)
+
+
+ONPREM = Scenario(
+    "onprem",
+    "On-premises estate (issue 16), HQ server LAN 10.20.40.0/24. vCenter 10.20.40.10 manages ESXi hosts "
+    "10.20.40.11 (authd on TCP 902: banner '220 VMware Authentication Daemon Version 1.10: SSL Required, ...' then "
+    "TLS 1.2 with OU=VMware ESX Server Default Certificate; hostd on 443) and 10.20.40.12 (902). The admin "
+    "workstation 10.20.40.200 opens the vCenter web client (VMCA certificate, OU=VMware Engineering), the "
+    "FortiGate 10.20.40.1 web interface (HTTP redirect, then TLS 1.2 with the factory certificate "
+    "CN=FGT60E4Q16000000, OU=FortiGate, O=Fortinet), the PAN-OS 10.20.40.5 web interface (Server: PanWeb Server/ -, "
+    "TLS 1.2 with O=Palo Alto Networks) and the CLI of a branch FortiGate 10.20.40.3 over SSH "
+    "(SSH-2.0-FortiSSH_1.0). ePO 10.20.40.20 wakes three agents (10.20.40.101-103) on TCP 8081; they answer "
+    "Server: Agent-ListenServer-HttpSvr/1.0. The CyberArk Vault 10.20.40.30 and the Claroty CTD 10.20.40.31 send "
+    "CEF over UDP syslog to the SIEM 10.20.40.50, and the FortiGate its FortiOS key=value log (devid). Imperva's "
+    "cloud WAF (45.60.91.200, 45.60.91.201, 45.223.20.14, 199.83.130.7) fetches from the internal origin "
+    "10.20.40.80 (four inbound flows). Three clients (10.20.40.121-123) reach ordinary sites over TLS 1.2 "
+    "through SSL deep inspection: certificates issued by CN=FortiGate CA: one inspection finding, no vendor "
+    "event for them.",
+    onprem,
+    [A(O_ESX1, "vmware", ["banner", "tls.subject"], "medium", "ESXi authd banner and default host certificate",
+       role="server"),
+     A(O_ESX2, "vmware", ["banner"], "medium", "ESXi authd banner", role="server"),
+     A(O_VC, "vmware", ["tls.issuer"], "medium", "vCenter web client certificate from the VMCA", role="server"),
+     A(O_VC, "vmware", [], "low", "vCenter uses the ESXi hosts (client of instances 10.20.40.11/.12)"),
+     A(O_FGT, "fortinet", ["tls.subject", "syslog"], "medium",
+       "FortiGate factory certificate and FortiOS key=value syslog", role="server"),
+     A(O_FGT_SSH, "fortinet", ["banner"], "medium", "SSH-2.0-FortiSSH_1.0", role="server"),
+     A(O_PAN, "paloalto", ["http.response_header", "tls.subject"], "medium",
+       "Server: PanWeb Server/ - and O=Palo Alto Networks", role="server")]
+    + [A(a, "mcafee", ["http.response_header"], "medium", "Server: Agent-ListenServer-HttpSvr/1.0 on TCP 8081",
+         role="server") for a in O_AGENTS]
+    + [A(O_VAULT, "cyberark", ["syslog"], "medium", "CEF:0|Cyber-Ark|Vault|", role="server"),
+       A(O_CTD, "claroty", ["syslog"], "medium", "CEF:0|Claroty|CTD|", role="server"),
+       A(O_ORIGIN, "imperva", ["ip.inbound"], "medium", "four inbound flows from Imperva's ranges", role="server"),
+       A(O_ADMIN, "vmware", [], "low", "admin uses the vCenter web client (client of 10.20.40.10)"),
+       A(O_ADMIN, "fortinet", [], "low", "admin uses the FortiGate GUI and a FortiGate CLI (client of .1 and .3)"),
+       A(O_ADMIN, "paloalto", [], "low", "admin uses the PAN-OS GUI (client of .5)"),
+       A(O_EPO, "mcafee", [], "low", "ePO wakes the agents (client of .101-.103)"),
+       A(O_SIEM, "cyberark", [], "low", "the SIEM receives the Vault's CEF (internal peer of the instance)"),
+       A(O_SIEM, "claroty", [], "low", "the SIEM receives the CTD's CEF (internal peer of the instance)"),
+       A(O_SIEM, "fortinet", [], "low", "the SIEM receives the FortiGate's log (internal peer of the instance)")],
+    O_INSPECTED + [HQ_DNS],
+    instances=[I(O_ESX1, "vmware", None, [O_VC], "ESXi: " + PRODUCT_TBD),
+               I(O_ESX2, "vmware", None, [O_VC], "ESXi: " + PRODUCT_TBD),
+               I(O_VC, "vmware", None, [O_ADMIN], "vCenter: " + PRODUCT_TBD),
+               I(O_FGT, "fortinet", None, [O_ADMIN, O_SIEM], "FortiGate: " + PRODUCT_TBD),
+               I(O_FGT_SSH, "fortinet", None, [O_ADMIN], "FortiGate (SSH): " + PRODUCT_TBD),
+               I(O_PAN, "paloalto", None, [O_ADMIN], "PAN-OS: " + PRODUCT_TBD)]
+    + [I(a, "mcafee", None, [O_EPO], "Trellix/McAfee Agent: " + PRODUCT_TBD) for a in O_AGENTS]
+    + [I(O_VAULT, "cyberark", None, [O_SIEM], "CyberArk Vault: " + PRODUCT_TBD),
+       I(O_CTD, "claroty", None, [O_SIEM], "Claroty CTD: " + PRODUCT_TBD),
+       I(O_ORIGIN, "imperva", None, [], "origin behind Imperva's cloud WAF: " + PRODUCT_TBD)],
+    inspection=[X("fortinet", "CN=FortiGate CA", "FortiGate SSL deep inspection: 3 hosts, 3 flows")])
 
 
 def decoys(c):
@@ -665,4 +1097,4 @@ DECOYS = Scenario(
      world.PROXY])
 
 ALL = [DEMO, CROWDSTRIKE, VMWARE, PALOALTO, FORTINET, SENTINELONE, MCAFEE, MANDIANT, WIZ, RECORDEDFUTURE, CLAROTY,
-       RAPID7, CHECKPOINT, CYBERARK, ORCA, CATO, IMPERVA, DECOYS]
+       RAPID7, CHECKPOINT, CYBERARK, ORCA, CATO, IMPERVA, DECOYS, PRECISION, ONPREM]

@@ -54,7 +54,10 @@ class Dnsmasq:
             if not n["dns"]:
                 continue
             addrs = [a for a in (n["v4"], n["v6"]) if a]
-            lines.append("host-record=%s,%s" % (n["name"], ",".join(addrs)))
+            ttl = "" if n["ttl"] is None else ",%d" % n["ttl"]
+            lines.append("host-record=%s,%s%s" % (n["name"], ",".join(addrs), ttl))
+        for name, a in world.INTERNAL_NAMES.items():
+            lines.append("host-record=%s,%s" % (name, a))
         for alias, target in world.CNAMES.items():
             lines.append("cname=%s,%s" % (alias, target))
         for suffix, a in world.DNS_WILDCARDS.items():
@@ -164,7 +167,7 @@ class WebServers:
             label = n["name"].replace("*", "wild").replace(":", "_")
             cert = key = None
             if n["tls"]:
-                cert, key = self.pki.leaf(label, n["subject"], n["sans"], n["self_signed"])
+                cert, key = self.pki.leaf(label, n["subject"], n["sans"], n["issuer"])
             for fam in ("v4", "v6"):
                 a = n[fam]
                 if not a:
@@ -255,3 +258,203 @@ class ConnectProxy:
     def stop(self):
         if self.sock:
             self.sock.close()
+
+
+# ------------------------------------------------------------------------------------------
+# On-premises product servers
+# ------------------------------------------------------------------------------------------
+
+
+def _serve_forever(sock, handler):
+    def loop():
+        while True:
+            try:
+                c, peer = sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=handler, args=(c, peer), daemon=True).start()
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def _listen(addr, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(16)
+    return s
+
+
+def _read_http_request(c):
+    """Reads one request head and its Content-Length body; returns the head (bytes)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        d = c.recv(4096)
+        if not d:
+            return data
+        data += d
+    head, rest = data.split(b"\r\n\r\n", 1)
+    n = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            n = int(v.strip())
+    while len(rest) < n:
+        d = c.recv(65536)
+        if not d:
+            break
+        rest += d
+    return head
+
+
+class ProductServers:
+    """The on-prem product servers of world.py: VMware authd (banner, then TLS), SSH servers with a
+    product identification string (paramiko), plain-HTTP servers with product response headers,
+    UDP syslog receivers and a slow resolver."""
+
+    def __init__(self, pki):
+        self.pki = pki
+        self.socks = []
+
+    def start(self):
+        for addr, port, banner, label, subject, issuer in world.BANNER_TLS:
+            cert, key = self.pki.leaf(label, subject, [], issuer)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(cert, key)
+            self._tcp(addr, port, lambda c, p, b=banner, x=ctx: self._banner_tls(c, b, x))
+        for (addr, port), resp in world.RAW_HTTP.items():
+            self._tcp(addr, port, lambda c, p, r=resp: self._raw_http(c, r))
+        if world.SSH_SERVERS:
+            import paramiko  # only the generator needs it (python3-paramiko)
+            self.host_key = paramiko.RSAKey.generate(2048)
+            for addr, port, version in world.SSH_SERVERS:
+                self._tcp(addr, port, lambda c, p, v=version: self._ssh(c, v))
+        for addr, port in world.UDP_SINKS:
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.bind((addr, port))
+            self.socks.append(u)
+            threading.Thread(target=self._sink, args=(u,), daemon=True).start()
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((world.SLOW_RESOLVER, 53))
+        self.socks.append(u)
+        threading.Thread(target=self._slow_resolver, args=(u,), daemon=True).start()
+
+    def _tcp(self, addr, port, handler):
+        s = _listen(addr, port)
+        self.socks.append(s)
+        _serve_forever(s, handler)
+
+    @staticmethod
+    def _banner_tls(c, banner, ctx):
+        try:
+            c.sendall(banner)
+            t = ctx.wrap_socket(c, server_side=True)
+            got = b""
+            while not got.endswith(b"\n"):
+                d = t.recv(65536)
+                if not d:
+                    break
+                got += d
+            t.sendall(b"230 Authenticated\r\n" + b"".join(b"NFC %04d ok\r\n" % i for i in range(40)))
+            try:
+                t.unwrap()
+            except (ssl.SSLError, OSError):
+                pass
+        except (ssl.SSLError, OSError):
+            pass
+        finally:
+            c.close()
+
+    @staticmethod
+    def _raw_http(c, resp):
+        status, headers, body = resp
+        try:
+            _read_http_request(c)
+            out = status + "\r\n" + "".join("%s: %s\r\n" % (k, v) for k, v in headers) + "\r\n"
+            c.sendall(out.encode() + body)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def _ssh(self, c, version):
+        import paramiko
+
+        class Srv(paramiko.ServerInterface):
+            def __init__(self):
+                self.done = threading.Event()
+
+            def get_allowed_auths(self, username):
+                return "publickey"
+
+            def check_auth_publickey(self, username, key):
+                return paramiko.AUTH_SUCCESSFUL
+
+            def check_channel_request(self, kind, chanid):
+                return paramiko.OPEN_SUCCEEDED if kind == "session" else paramiko.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
+            def check_channel_exec_request(self, channel, command):
+                self.cmd = command
+                self.done.set()
+                return True
+
+        t = paramiko.Transport(c)
+        t.local_version = version
+        t.add_server_key(self.host_key)
+        srv = Srv()
+        try:
+            t.start_server(server=srv)
+            ch = t.accept(10)
+            if ch is not None and srv.done.wait(10):
+                ch.sendall(b"Version: FortiGate-60E v7.2.8,build1639,240313 (GA.M)\n"
+                           b"Serial-Number: FGT60E4Q16000003\nHostname: FGT-BRANCH-03\n"
+                           b"Operation Mode: NAT\nCurrent virtual domain: root\n")
+                ch.send_exit_status(0)
+                ch.close()
+            time.sleep(0.3)
+        except Exception:
+            pass
+        finally:
+            t.close()
+
+    @staticmethod
+    def _sink(u):
+        while True:
+            try:
+                u.recvfrom(65536)
+            except OSError:
+                return
+
+    @staticmethod
+    def _slow_resolver(u):
+        """Answers every query with SERVFAIL, late (world.SLOW_RESOLVER_DELAY)."""
+        def answer(q, peer):
+            time.sleep(world.SLOW_RESOLVER_DELAY)
+            if len(q) >= 12:
+                r = q[:2] + bytes([0x80 | (q[2] & 0x79), 0x82]) + q[4:6] + b"\0\0\0\0\0\0" + q[12:]
+                # drop an EDNS OPT record from the echoed question section
+                arcount = int.from_bytes(q[10:12], "big")
+                if arcount:
+                    r = r[:12] + _question_only(q)
+                u.sendto(r, peer)
+        while True:
+            try:
+                q, peer = u.recvfrom(65536)
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(q, peer), daemon=True).start()
+
+    def stop(self):
+        for s in self.socks:
+            try:
+                s.close()
+            except OSError:
+                pass
+
+
+def _question_only(q):
+    """The question section (first question) of a DNS message."""
+    i = 12
+    while q[i]:
+        i += 1 + q[i]
+    return q[12:i + 5]

@@ -5,8 +5,9 @@
 
 For every X.truth.json: tshark reads X.pcap without errors, no bad checksums / malformed frames,
 the names tshark extracts equal truth["names"], the flows and their byte counts equal what the
-capture holds, every alert's bytes_to_vendor equals the sum recomputed from the capture. Also
-checks that all 16 vendors have an alert somewhere and that the captures stay under 2 MB.
+capture holds, every alert's and web entry's bytes_to_vendor equals the sum recomputed from the
+capture, no host is both expected and a no-alert host. Also checks that all 16 vendors have an
+alert somewhere, that every scenario kind is covered and that the captures stay under 2 MB.
 Prints 'N passed, N failed'.
 """
 
@@ -34,7 +35,8 @@ def main():
         truth = check.load_truth(t)
         pcap = os.path.join(d, truth["capture"])
         problems = check.verify_capture(pcap, truth) if os.path.exists(pcap) else ["missing " + pcap]
-        alerted = {a["host"] for a in truth["alerts"]}
+        alerted = {a["host"] for a in truth["alerts"]} | {i["ip"] for i in truth.get("instances", [])}
+        alerted |= {c for i in truth.get("instances", []) for c in i["clients"]}
         clash = alerted & set(truth["no_alert_hosts"])
         if clash:
             problems.append("hosts both alerted and no-alert: %s" % sorted(clash))
@@ -63,6 +65,25 @@ def main():
         "CNAME into a vendor domain": any("dns.cname" in a["via"] for a in alerts),
         "DNS-only alert": any(a["via"] == ["dns.query"] and a["bytes_to_vendor"] == 0 for a in alerts),
         "decoys.pcap without alerts": any(t["capture"] == "decoys.pcap" and not t["alerts"] for t in allt),
+        "web presence without an alert": any(t.get("web") for t in allt),
+        "a high alert after a web visit of the same vendor":
+            any(a["min_confidence"] == "high" and any(f["usage"] == "web" and f["client"] == a["host"]
+                                                      and f["vendor"] == a["vendor"] for f in t["flows"])
+                for t in allt for a in t["alerts"]),
+        "unsolicited / mismatched DNS responses": any(t.get("dns_unsolicited") for t in allt),
+        "short-TTL answer then SNI-less TLS": any("dns.cache" in a["via"] for t in allt for a in t["alerts"]
+                                                  if t["capture"] == "precision.pcap"),
+        "product instance (host_role server)": any(a.get("host_role") == "server" for a in alerts),
+        "server-first banner": any(f["kind"] == "banner-tls" for f in flows),
+        "SSH identification string": any(f["kind"] == "ssh" for f in flows),
+        "CEF / key=value syslog": any(f["kind"] == "syslog" for f in flows),
+        "inbound from a vendor edge range (several flows)":
+            any(sum(1 for f in t["flows"] if f["kind"] in ("tls-inbound", "http-inbound") and f["instance"] == i["ip"])
+                >= 3 for t in allt for i in t.get("instances", [])),
+        "TLS-inspection finding": any(t.get("inspection") for t in allt),
+        "demo with clients and instances": any(t["capture"] == "demo.pcap" and t.get("instances") and
+                                               any(a.get("host_role", "client") == "client" for a in t["alerts"])
+                                               for t in allt),
     }
     for k, ok in kinds.items():
         if ok:

@@ -89,14 +89,37 @@ ORG = {
     "crowdstrike": [("C", "US"), ("ST", "California"), ("L", "Sunnyvale"), ("O", "CrowdStrike, Inc.")],
 }
 
+# Certificate authorities besides the lab CA ("lab", made by pki.Pki). Each: subject, and the label
+# of the CA that signs it (None = self-signed root). Subjects follow the public fingerprints in
+# ../shared/research/signature-audit.md section 3 (recog x509_subjects/x509_issuers, the Fortinet
+# KB on the FortiGate SSL-inspection CA); the keys are ours.
+CAS = {
+    # ESXi's default host certificate is issued by "O=VMware Installer" (recog x509_issuers).
+    "vmware-installer": {"subject": [("O", "VMware Installer")], "issuer": None},
+    # vCenter's VMCA (recog x509_issuers: CN=CA,OU=VMware Engineering,O=vCenter,ST=California,C=US).
+    "vmca": {"subject": [("C", "US"), ("ST", "California"), ("O", "vCenter"), ("OU", "VMware Engineering"),
+                         ("CN", "CA")], "issuer": None},
+    # Fortinet's factory sub-CA that signs a FortiGate's Fortinet_Factory certificate (a lab copy).
+    "fortinet-subca2001": {"subject": [("C", "US"), ("ST", "California"), ("L", "Sunnyvale"), ("O", "Fortinet"),
+                                       ("OU", "Certificate Authority"), ("CN", "fortinet-subca2001"),
+                                       ("emailAddress", "support@fortinet.com")], "issuer": None},
+    # A FortiGate's default SSL deep-inspection CA (Fortinet KB: C=US, ST=California, L=Sunnyvale,
+    # O=Fortinet, OU=Certificate Authority, CN=FortiGate CA): an interception CA.
+    "fortigate-ca": {"subject": [("C", "US"), ("ST", "California"), ("L", "Sunnyvale"), ("O", "Fortinet"),
+                                 ("OU", "Certificate Authority"), ("CN", "FortiGate CA")], "issuer": None},
+}
+
 
 def _n(name, v4=None, v6=None, vendor=None, subject=None, sans=None, tls=(443,), http=(), dns=True,
-       self_signed=False, note=""):
+       self_signed=False, issuer="lab", ttl=None, note=""):
+    """issuer: a CAS label (who signs the certificate), or "self" (self-signed, RSA). ttl: DNS TTL
+    of the A/AAAA answer (default: dnsmasq's local-ttl, 300 s)."""
     return {
         "name": name, "v4": v4, "v6": v6, "vendor": vendor,
         "subject": subject if subject is not None else [("CN", name)],
         "sans": sans if sans is not None else ([name] if not name.startswith("ip:") else []),
-        "tls": tuple(tls), "http": tuple(http), "dns": dns, "self_signed": self_signed, "note": note,
+        "tls": tuple(tls), "http": tuple(http), "dns": dns,
+        "issuer": "self" if self_signed else issuer, "ttl": ttl, "note": note,
     }
 
 
@@ -191,9 +214,87 @@ NAMES = [
     # The Imperva proxy that forwards visitors to an internal origin server (client side of the
     # inbound flow; needs an address, no server).
     _n("ip:45.60.91.200", "45.60.91.200", vendor="imperva", dns=False, tls=(), note="Imperva proxy (vendor range)"),
+    _n("ip:45.60.91.201", "45.60.91.201", vendor="imperva", dns=False, tls=(), note="Imperva proxy (vendor range)"),
+    _n("ip:45.223.20.14", "45.223.20.14", vendor="imperva", dns=False, tls=(), note="Imperva proxy (vendor range)"),
+    _n("ip:199.83.130.7", "199.83.130.7", vendor="imperva", dns=False, tls=(), note="Imperva proxy (vendor range)"),
     # The internal origin web server behind Imperva.
     _n("origin.shop-example.com", "10.20.9.80", vendor=None, subject=[("CN", "www.shop-example.com")],
        sans=["www.shop-example.com", "shop-example.com"], dns=False),
+    # --- Web presence (precision.pcap): vendors' public web, documentation and community sites.
+    # Addresses are CDN-style addresses chosen for the capture, NOT verified, and outside every
+    # vendor address range in signatures/vendors.
+    _n("www.paloaltonetworks.com", "23.55.45.82", vendor="paloalto"),
+    _n("docs.paloaltonetworks.com", "34.107.164.233", vendor="paloalto"),
+    _n("live.paloaltonetworks.com", "13.224.53.19", vendor="paloalto", note="LIVEcommunity"),
+    _n("docs.prismacloud.io", "104.18.22.140", vendor="paloalto"),
+    _n("www.cloudgenix.com", "23.202.160.87", vendor="paloalto"),
+    _n("www.fortinet.com", "104.16.90.5", vendor="fortinet"),
+    _n("docs.fortinet.com", "104.18.33.45", vendor="fortinet"),
+    _n("community.fortinet.com", "104.17.84.11", vendor="fortinet"),
+    _n("www.zonealarm.com", "172.64.150.20", vendor="checkpoint"),
+    _n("www.perimeter81.com", "52.84.150.31", vendor="checkpoint"),
+    _n("www.trustedsource.org", "3.162.103.50", vendor="mcafee"),
+    _n("www.rapid7.com", "104.18.40.197", vendor="rapid7"),
+    _n("docs.rapid7.com", "18.160.41.99", vendor="rapid7"),
+    _n("www.crowdstrike.com", "104.18.2.161", vendor="crowdstrike"),
+    _n("library.humio.com", "13.33.60.70", vendor="crowdstrike"),
+    _n("help.medigate.io", "151.101.66.217", vendor="claroty"),
+    _n("docs.orcasecurity.io", "104.22.12.138", vendor="orca"),
+    # A news site served through Imperva's CDN: www.news-example.org CNAME d8k2x.x.incapdns.net.
+    _n("d8k2x.x.incapdns.net", "45.60.12.34", vendor="imperva",
+       subject=[("CN", "www.news-example.org")], sans=["www.news-example.org", "news-example.org"],
+       note="Imperva edge (45.60.0.0/16) serving someone else's site"),
+    # --- DNS traps (precision.pcap): the addresses forged answers point to. Neutral servers: only a
+    # forged answer would tie them to a vendor name.
+    _n("ip:198.51.100.23", "198.51.100.23", vendor="decoy", dns=False, subject=[("CN", "edge-23")], sans=[]),
+    _n("ip:198.51.100.24", "198.51.100.24", vendor="decoy", dns=False, subject=[("CN", "edge-24")], sans=[]),
+    _n("ip:198.51.100.25", "198.51.100.25", vendor="decoy", dns=False, subject=[("CN", "edge-25")], sans=[]),
+    _n("ip:198.51.100.26", "198.51.100.26", vendor="decoy", dns=False, subject=[("CN", "edge-26")], sans=[]),
+    # Short-TTL answers (precision.pcap): the SNI-less flow that follows must still be attributed.
+    _n("usea1-017.sentinelone.net", "3.212.115.40", vendor="sentinelone", ttl=0),
+    _n("ts01-lanner-lion.cloudsink.net", "18.184.114.155", vendor="crowdstrike", ttl=2,
+       subject=ORG["crowdstrike"] + [("CN", "ts01-lanner-lion.cloudsink.net")]),
+    # Lookalike certificate organisations (precision.pcap): none may match. Lookalikes of the
+    # cert indicators "CrowdStrike, Inc.", "Palo Alto Networks", "OU=FortiGate"/"O=Fortinet" and
+    # "OU=VMware" (recog's VMware authd subject).
+    _n("fanclub.example.org", "203.0.113.90", vendor="decoy",
+       subject=[("C", "US"), ("O", "CrowdStrike Fan Club"), ("CN", "fanclub.example.org")]),
+    _n("portal.pamf.example", "203.0.113.91", vendor="decoy",
+       subject=[("C", "US"), ("ST", "CA"), ("L", "Palo Alto"), ("O", "Palo Alto Medical Foundation"),
+                ("CN", "portal.pamf.example")]),
+    _n("fgt-lab.corp-example.com", "10.20.21.60", vendor="decoy",
+       subject=[("C", "US"), ("O", "Example Training Ltd"), ("OU", "FortiGate-Lab"), ("CN", "fgt-lab.corp-example.com")],
+       note="internal training server with a lookalike OU"),
+    _n("vmug.corp-example.com", "10.20.21.61", vendor="decoy",
+       subject=[("C", "US"), ("L", "Palo Alto"), ("O", "VMUG"), ("OU", "VMware User Group"), ("CN", "vmug.corp-example.com")],
+       note="internal user-group wiki with a lookalike OU"),
+    # --- On-premises estate (onprem.pcap, demo.pcap): internal product servers. ------------
+    # FortiGate web interface with a factory-like certificate (recog x509_subjects: CN=<serial>,
+    # OU=FortiGate, O=Fortinet, L=Sunnyvale, ST=California, C=US), signed by Fortinet's factory sub-CA.
+    _n("ip:10.20.40.1", "10.20.40.1", vendor="fortinet", dns=False, issuer="fortinet-subca2001", sans=[],
+       subject=[("C", "US"), ("ST", "California"), ("L", "Sunnyvale"), ("O", "Fortinet"), ("OU", "FortiGate"),
+                ("CN", "FGT60E4Q16000000")]),
+    _n("ip:10.20.0.1", "10.20.0.1", vendor="fortinet", dns=False, issuer="fortinet-subca2001", sans=[],
+       subject=[("C", "US"), ("ST", "California"), ("L", "Sunnyvale"), ("O", "Fortinet"), ("OU", "FortiGate"),
+                ("CN", "FGT60E4Q16001234")]),
+    # PAN-OS management interface: self-signed (recog x509_subjects: CN=<hex>,O=Palo Alto Networks,
+    # L=Santa Clara,ST=CA,C=US).
+    _n("ip:10.20.40.5", "10.20.40.5", vendor="paloalto", dns=False, self_signed=True, sans=[],
+       subject=[("C", "US"), ("ST", "CA"), ("L", "Santa Clara"), ("O", "Palo Alto Networks"), ("CN", "7c2a61f0e5b3")]),
+    # vCenter's web client, certificate from its VMCA.
+    _n("vcsa01.corp-example.com", "10.20.40.10", vendor="vmware", issuer="vmca",
+       subject=[("C", "US"), ("CN", "vcsa01.corp-example.com")]),
+    # ESXi hostd (443) with the default host certificate (see ESX_SUBJECT below).
+    _n("esx01.corp-example.com", "10.20.40.11", vendor="vmware", issuer="vmware-installer",
+       subject=None, sans=["esx01.corp-example.com"]),
+    # Internal web server published through Imperva's cloud WAF (origin), HTTPS and HTTP.
+    _n("shop.corp-example.com", "10.20.40.80", vendor=None, dns=False, http=(80,),
+       subject=[("CN", "shop.corp-example.com")], sans=["shop.corp-example.com"]),
+    # Ordinary sites whose TLS 1.2 connections pass a FortiGate doing SSL deep inspection: the
+    # certificates the clients see are re-signed by the FortiGate CA.
+    _n("www.python.org", "151.101.0.223", issuer="fortigate-ca"),
+    _n("stackoverflow.com", "198.252.206.16", issuer="fortigate-ca"),
+    _n("www.bbc.co.uk", "151.101.192.81", issuer="fortigate-ca"),
     # --- Ordinary sites ----------------------------------------------------------------------
     _n("www.debian.org", "130.89.148.77", "2001:67c:2564:a119::77"),
     _n("en.wikipedia.org", "185.15.59.224", "2a02:ec80:300:ed1a::1", sans=["*.wikipedia.org", "wikipedia.org"],
@@ -212,13 +313,78 @@ NAMES = [
     _n("contoso.azurecr.io", "20.49.104.9", vendor="decoy", subject=[("CN", "*.azurecr.io")], sans=["*.azurecr.io"]),
 ]
 
+# ESXi's default host certificate (a Metasploit vmauthd_version transcript and openssl dumps of
+# ESXi certificates show this subject; recog x509_subjects matches its OU).
+def esx_subject(host, serial):
+    return [("C", "US"), ("ST", "California"), ("L", "Palo Alto"), ("O", "VMware, Inc"),
+            ("OU", "VMware ESX Server Default Certificate"), ("emailAddress", "ssl-certificates@vmware.com"),
+            ("CN", host), ("unstructuredName", "%d,564d7761726520496e632e" % serial)]
+
+
+for _e in NAMES:
+    if _e["name"] == "esx01.corp-example.com":
+        _e["subject"] = esx_subject("esx01.corp-example.com", 1741680011)
+
 BY_NAME = {n["name"]: n for n in NAMES}
 
 # CNAMEs: alias -> target (target must be in NAMES).
 CNAMES = {
     "edr.corp-example.com": "ts01-b.cloudsink.net",
     "www.shop-example.com": "abc123.x.incapdns.net",
+    "www.news-example.org": "d8k2x.x.incapdns.net",
 }
+
+# Internal names answered by the resolvers (name -> address), beside NAMES.
+INTERNAL_NAMES = {"intranet.corp-example.com": "10.20.0.80"}
+
+# ---------------------------------------------------------------------------------------------
+# Product servers that are not plain HTTPS (services.py starts them).
+# ---------------------------------------------------------------------------------------------
+
+# VMware authd (TCP 902): a server-first banner, then TLS with the host certificate (nmap
+# service probes: "220 VMware Authentication Daemon Version ... SSL Required").
+VMAUTHD_BANNER = (b"220 VMware Authentication Daemon Version 1.10: SSL Required, "
+                  b"ServerDaemonProtocol:SOAP, MKSDisplayProtocol:VNC , ,\r\n")
+BANNER_TLS = [
+    # (address, port, banner, certificate label, subject, issuer)
+    ("10.20.40.11", 902, VMAUTHD_BANNER, "esx01.corp-example.com", esx_subject("esx01.corp-example.com", 1741680011), "vmware-installer"),
+    ("10.20.40.12", 902, VMAUTHD_BANNER, "esx02", esx_subject("esx02.corp-example.com", 1741680012), "vmware-installer"),
+    ("10.20.0.21", 902, VMAUTHD_BANNER, "esx-demo", esx_subject("esx01.office.example", 1741680021), "vmware-installer"),
+]
+
+# SSH servers with a product's identification string (nmap service probes: FortiSSH).
+SSH_SERVERS = [("10.20.40.3", 22, "SSH-2.0-FortiSSH_1.0")]
+
+# Plain-HTTP product servers: (address, port) -> (status line, headers, body). One request per
+# connection, then the server closes (HTTP/1.0 style, as these appliances answer).
+PANWEB_HEADERS = [  # a PAN-OS management interface redirecting to its login page
+    ("Date", "Tue, 11 Mar 2025 11:40:01 GMT"), ("Server", "PanWeb Server/ -"),
+    ("ETag", '"73829-130d-57651d79"'), ("Connection", "close"), ("Pragma", "no-cache"),
+    ("Location", "/php/login.php"),
+    ("Cache-Control", "no-store, no-cache, must-revalidate, post-check=0, pre-check=0"),
+    ("Content-Length", "0"), ("Content-Type", "text/html"), ("Expires", "Thu, 19 Nov 1981 08:52:00 GMT"),
+    ("X-FRAME-OPTIONS", "SAMEORIGIN"), ("Set-Cookie", "PHPSESSID=5c1e6a0f3b9d4e27a8c1d0f2b3e4a5c6; path=/; HttpOnly"),
+]
+_AGENT_BODY = (b'<?xml version="1.0" encoding="UTF-8"?><naLog><version>5.7.9.139</version>'
+               b'<ComputerName>%s</ComputerName><Result>WakeupReceived</Result></naLog>')
+RAW_HTTP = {
+    ("10.20.40.5", 80): ("HTTP/1.0 302 Moved Temporarily", PANWEB_HEADERS, b""),
+    ("10.20.40.1", 80): ("HTTP/1.1 301 Moved Permanently",
+                         [("Server", "xxxxxxxx-xxxxx"), ("Location", "https://10.20.40.1/"), ("Content-Length", "0"),
+                          ("Connection", "close")], b""),
+}
+for _ip, _host in (("10.20.40.101", b"WS-FIN-0101"), ("10.20.40.102", b"WS-FIN-0102"), ("10.20.40.103", b"WS-ENG-0103")):
+    _b = _AGENT_BODY % _host
+    RAW_HTTP[(_ip, 8081)] = ("HTTP/1.0 200 OK", [("Server", "Agent-ListenServer-HttpSvr/1.0"),
+                                                ("Content-Type", "text/xml"), ("Content-Length", str(len(_b)))], _b)
+
+# UDP receivers (a SIEM's syslog port), so that datagrams sent to them get no ICMP reply.
+UDP_SINKS = [("10.20.40.50", 514), ("10.20.0.50", 514)]
+
+# A resolver that answers late (SERVFAIL after SLOW_RESOLVER_DELAY s): forged responses arrive
+# while a query to it is still open.
+SLOW_RESOLVER = "10.20.0.54"
+SLOW_RESOLVER_DELAY = 0.6
 
 # Wildcard answers: every name under the suffix answers with this address (McAfee GTI file
 # reputation over DNS answers 127.0.0.x codes).
@@ -234,7 +400,12 @@ def all_addresses():
                 out.add(n[fam])
     for s in SITES:
         out.update(s.resolvers.values())
-    out.update([PROXY, PROXY_EGRESS])
+    out.update([PROXY, PROXY_EGRESS, SLOW_RESOLVER])
+    out.update(INTERNAL_NAMES.values())
+    out.update(a for a, _, _, _, _, _ in BANNER_TLS)
+    out.update(a for a, _, _ in SSH_SERVERS)
+    out.update(a for a, _ in RAW_HTTP)
+    out.update(a for a, _ in UDP_SINKS)
     return out
 
 
