@@ -5,8 +5,9 @@ add event types and change no verdict); events and summary are compared with the
 pcaps/generate.sh made from what its clients did (see pcaps/README.md, CONTRACT section 6):
 
   alerts        every expected vendor event (host, vendor, host_role) is written, with at least
-                min_confidence, every evidence field of `via` (on its vendor or flow events) and
-                the declared product; no other vendor event; none with "usage": "web";
+                min_confidence, every evidence field of `via` (on its vendor or flow events or
+                its summary entry) and the declared product; no other vendor event; none with
+                "usage": "web";
                 bytes_to_vendor of client verdicts in the summary's hosts within 30% of the truth;
   instances     the summary's `instances` hold exactly the expected (address, vendor) set, with
                 the declared product and exactly the expected clients;
@@ -71,9 +72,17 @@ def check(vw, truth_path):
         if best < CONF[a["min_confidence"]]:
             got = [e.get("confidence") for e in mine]
             fails.append(f"{what}: confidence {got} below {a['min_confidence']} ({a.get('note', '')})")
+        # evidence: the events about this verdict, the host's flow events, and the summary's
+        # entry for it (hosts for a client, instances for a server), where later evidence of a
+        # verdict that was not stronger (no new event) is kept
         fields = {x["field"] for e in mine for x in e.get("evidence", [])}
         fields |= {x["field"] for e in flows if e.get("host") == host
                    and vendor_id(e) == vendor for x in e.get("evidence", [])}
+        if role == "client":
+            fields |= {x["field"] for x in (ledger.get((host, vendor)) or {}).get("evidence", [])}
+        else:
+            fields |= {x["field"] for i in summary.get("instances", []) if i.get("ip") == host
+                       and vendor_id(i) == vendor for x in i.get("evidence", [])}
         for v in a.get("via", []):
             if v not in fields:
                 fails.append(f"{what}: evidence {v} missing (have {sorted(fields)})")
