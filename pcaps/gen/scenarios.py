@@ -48,7 +48,6 @@ def X(vendor, ca_contains, note):
     return {"vendor": vendor, "ca_contains": ca_contains, "note": note}
 
 
-PRODUCT_TBD = "product id not settled in signatures/vendors yet (sig, issue 16.5): only vendor and role expected"
 
 
 def post(url, n):
@@ -167,9 +166,9 @@ DEMO = Scenario(
      A(DEMO_VAULT, "cyberark", ["syslog"], "medium", "CEF:0|Cyber-Ark|Vault| to the SIEM", role="server"),
      A(DEMO_SIEM, "cyberark", [], "low", "the SIEM receives the Vault's CEF (internal peer of the instance)")],
     ["10.20.0.99", HQ_DNS],
-    instances=[I(DEMO_ESX, "vmware", None, [DEMO_VC], "ESXi: " + PRODUCT_TBD),
-               I("10.20.0.1", "fortinet", None, [DEMO_ADMIN], "FortiGate: " + PRODUCT_TBD),
-               I(DEMO_VAULT, "cyberark", None, [DEMO_SIEM], "CyberArk Vault: " + PRODUCT_TBD)])
+    instances=[I(DEMO_ESX, "vmware", "esxi", [DEMO_VC], "ESXi"),
+               I("10.20.0.1", "fortinet", "fortigate-appliance", [DEMO_ADMIN], "FortiGate"),
+               I(DEMO_VAULT, "cyberark", "vault", [DEMO_SIEM], "CyberArk Vault")])
 
 # ---------------------------------------------------------------------------------------------
 # One capture per vendor
@@ -696,7 +695,7 @@ IMPERVA = Scenario(
        "inbound from the Imperva proxy range 45.60.0.0/16 into the internal origin (one flow: low is enough)",
        role="server")],
     ["10.20.9.99", "10.20.9.41", HQ_DNS],
-    instances=[I("10.20.9.80", "imperva", None, [], "origin behind Imperva's cloud WAF; " + PRODUCT_TBD)],
+    instances=[I("10.20.9.80", "imperva", "cdn-edge", [], "origin behind Imperva's cloud WAF")],
     web=[W("10.20.9.41", "imperva", "visitor of a site behind Imperva's CDN (incapdns.net CNAME, edge address)")])
 
 
@@ -1038,16 +1037,16 @@ ONPREM = Scenario(
        A(O_SIEM, "claroty", [], "low", "the SIEM receives the CTD's CEF (internal peer of the instance)"),
        A(O_SIEM, "fortinet", [], "low", "the SIEM receives the FortiGate's log (internal peer of the instance)")],
     O_INSPECTED + [HQ_DNS],
-    instances=[I(O_ESX1, "vmware", None, [O_VC], "ESXi: " + PRODUCT_TBD),
-               I(O_ESX2, "vmware", None, [O_VC], "ESXi: " + PRODUCT_TBD),
-               I(O_VC, "vmware", None, [O_ADMIN], "vCenter: " + PRODUCT_TBD),
-               I(O_FGT, "fortinet", None, [O_ADMIN, O_SIEM], "FortiGate: " + PRODUCT_TBD),
-               I(O_FGT_SSH, "fortinet", None, [O_ADMIN], "FortiGate (SSH): " + PRODUCT_TBD),
-               I(O_PAN, "paloalto", None, [O_ADMIN], "PAN-OS: " + PRODUCT_TBD)]
-    + [I(a, "mcafee", None, [O_EPO], "Trellix/McAfee Agent: " + PRODUCT_TBD) for a in O_AGENTS]
-    + [I(O_VAULT, "cyberark", None, [O_SIEM], "CyberArk Vault: " + PRODUCT_TBD),
-       I(O_CTD, "claroty", None, [O_SIEM], "Claroty CTD: " + PRODUCT_TBD),
-       I(O_ORIGIN, "imperva", None, [], "origin behind Imperva's cloud WAF: " + PRODUCT_TBD)],
+    instances=[I(O_ESX1, "vmware", "esxi", [O_VC], "ESXi"),
+               I(O_ESX2, "vmware", "esxi", [O_VC], "ESXi"),
+               I(O_VC, "vmware", "vcenter", [O_ADMIN], "vCenter"),
+               I(O_FGT, "fortinet", "fortigate-appliance", [O_ADMIN, O_SIEM], "FortiGate"),
+               I(O_FGT_SSH, "fortinet", "fortigate-appliance", [O_ADMIN], "FortiGate (SSH)"),
+               I(O_PAN, "paloalto", "pan-os", [O_ADMIN], "PAN-OS")]
+    + [I(a, "mcafee", "trellix-agent", [O_EPO], "Trellix/McAfee Agent") for a in O_AGENTS]
+    + [I(O_VAULT, "cyberark", "vault", [O_SIEM], "CyberArk Vault"),
+       I(O_CTD, "claroty", "ctd", [O_SIEM], "Claroty CTD"),
+       I(O_ORIGIN, "imperva", "cdn-edge", [], "origin behind Imperva's cloud WAF")],
     inspection=[X("fortinet", "CN=FortiGate CA", "FortiGate SSL deep inspection: 3 hosts, 3 flows")])
 
 
