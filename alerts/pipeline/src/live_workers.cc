@@ -398,10 +398,11 @@ void LiveWorkers::handOver(Worker& w) {
     return;
   {
     std::lock_guard<std::mutex> lk(events_mu_);
-    if (events_.empty())
-      events_.swap(w.collect.batch);
-    else
-      std::move(w.collect.batch.begin(), w.collect.batch.end(), std::back_inserter(events_));
+    // Each worker writes its own first event of an inspection finding; only the first to
+    // arrive goes on (the summary's inspection section merges the workers' ledgers).
+    for (auto& ev : w.collect.batch)
+      if (inspection_once_.pass(ev))
+        events_.push_back(std::move(ev));
   }
   w.collect.batch.clear();
   if (!notified_.exchange(true) && notify_)

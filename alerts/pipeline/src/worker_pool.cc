@@ -187,9 +187,12 @@ void WorkerPool::drain() {
                      [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
                        return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
                      });
-    for (const auto& ev : merged)
+    for (const auto& ev : merged) {
+      if (!inspection_once_.pass(ev))
+        continue; // another worker already wrote this finding's event (earlier in time)
       for (auto* s : outs_)
         s->write(ev);
+    }
     ++epochs_written_;
   }
 }

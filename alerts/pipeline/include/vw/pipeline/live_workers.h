@@ -31,6 +31,7 @@
 #include <vw/capture/live_source.h>
 #include <vw/classify/classifier.h>
 #include <vw/packet/decode.h>
+#include <vw/pipeline/inspection_once.h>
 #include <vw/pipeline/published.h>
 #include <vw/pipeline/worker_pool.h>
 #include <vw/signatures/matcher.h>
@@ -146,6 +147,7 @@ private:
 
   std::mutex events_mu_;
   std::vector<alerts::OutEvent> events_; ///< under events_mu_
+  InspectionOnce inspection_once_;       ///< under events_mu_: one inspection event per finding
   std::atomic<bool> notified_{false};
 
   mutable std::mutex fail_mu_;

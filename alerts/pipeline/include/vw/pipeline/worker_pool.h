@@ -32,6 +32,7 @@
 #include <vw/classify/dpi_engine.h>
 #include <vw/packet/decode.h>
 #include <vw/packet/packet_ring.h>
+#include <vw/pipeline/inspection_once.h>
 #include <vw/signatures/matcher.h>
 
 namespace vw::pipeline {
@@ -123,6 +124,7 @@ private:
   std::uint64_t routed_since_epoch_ = 0;
   std::int64_t epochs_pushed_ = 0; ///< epochs closed by the reader
   std::int64_t epochs_written_ = 0;
+  InspectionOnce inspection_once_; ///< one inspection event per finding over all workers
   TimeUs last_tick_ = 0;
   bool started_ = false, finished_ = false;
   classify::EndReason end_reason_ = classify::EndReason::EndOfInput;
