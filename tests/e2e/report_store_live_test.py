@@ -145,9 +145,11 @@ def store_counts(doc):
     return out
 
 
-def wait_for(vw, store, want, reads, timeout=40):
+def wait_for(vw, store, want, reads, timeout=40, min_reads=6):
     """Reads the store (export and report) while live writes, until the (flows, bytes) per host
-    x vendor equal `want`. Returns the last export's counts."""
+    x vendor equal `want` and at least `min_reads` reads were made (every 0.5 s, so that live's
+    1-second commits fall between reads even when the first export already shows the truth).
+    Returns the last export's counts."""
     deadline = time.time() + timeout
     got = {}
     while time.time() < deadline:
@@ -155,7 +157,7 @@ def wait_for(vw, store, want, reads, timeout=40):
         reads.append(("export", rc, err.strip()[:200]))
         if rc == 0:
             got = store_counts(doc)
-            if {k: v[:2] for k, v in got.items()} == want:
+            if {k: v[:2] for k, v in got.items()} == want and len(reads) >= min_reads:
                 return got
         r = subprocess.run([vw, "report", "--ledger", store, "--json", os.devnull],
                            capture_output=True, text=True, timeout=60)

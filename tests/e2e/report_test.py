@@ -153,9 +153,14 @@ def main():
     check(merged["coverage"] == single["coverage"], "one summary: coverage unchanged")
 
     rows = list(csv.DictReader(io.StringIO(open(csvf, newline="").read(), newline="")))
+    # One `usage` row per host x vendor, then one row per instance, web and inspection entry
+    # of the summary (the demo has an on-prem part: its instances are rows of their own).
     want = sum(len(h["vendors"]) for h in single["hosts"])
-    check(len(rows) == want and want > 0, f"csv: {len(rows)} rows, expected {want}")
-    check(open(csvf, "rb").read().count(b"\r\n") == want + 1, "csv: CRLF line ends")
+    usage = [r for r in rows if r["section"] == "usage"]
+    check(len(usage) == want and want > 0, f"csv: {len(usage)} usage rows, expected {want}")
+    want_all = want + sum(len(single.get(k, [])) for k in ("instances", "web", "inspection"))
+    check(len(rows) == want_all, f"csv: {len(rows)} rows, expected {want_all}")
+    check(open(csvf, "rb").read().count(b"\r\n") == want_all + 1, "csv: CRLF line ends")
     r0 = rows[0]
     h0 = single["hosts"][0]
     check(r0["host"] == h0["ip"] and int(r0["bytes_to_vendor"]) == h0["vendors"][0]["bytes_to_vendor"],

@@ -137,7 +137,9 @@ def main():
         # Both sides must have read the capture: a run that failed compares nothing.
         if rc != 0:
             errors.append(f"{os.path.basename(f)}: vendorwatch exit {rc}")
-        if trc != 0 and not theirs:
+        # tshark exits 2 on a capture cut inside a packet after reading what precedes the cut
+        # (fuzz-2021-10-13.pcap); that is a read, not a failed run.
+        if trc != 0 and not theirs and "cut short in the middle of a packet" not in terr:
             errors.append(f"{os.path.basename(f)}: tshark exit {trc} with no output: {terr[-200:]}")
         both = ours & theirs
         inter += len(both)
