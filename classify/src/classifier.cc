@@ -594,10 +594,17 @@ void Classifier::httpRequest(FlowEntry& f, const DecodedPacket& p) {
       buf->append(p.tcp_seq, p.payload, kHttpHeadMax);
     return;
   }
-  if (buf != nullptr) {
-    buf->reset();
-    buf->data.shrink_to_fit();
-  }
+  // The parsed head's header views point into `buf`: release it when this function returns,
+  // not before (ASan: heap-use-after-free in onpremRequest on split requests).
+  struct ReleaseAtExit {
+    StreamBuf* b;
+    ~ReleaseAtExit() {
+      if (b != nullptr) {
+        b->reset();
+        b->data.shrink_to_fit();
+      }
+    }
+  } release_at_exit{buf};
   ++stats_.http_requests;
   if (f.inspect)
     f.inspect->http_seen = true;
