@@ -647,10 +647,17 @@ def scenario_mtls(args, rsyslogd, tmp):
           "without a client certificate nothing is delivered and nothing is counted as sent")
 
 
+def alert_key(e):
+    """(kind, flow, host, vendor) of a vendor event or an inspection finding (whose host and
+    vendor sit inside its "inspection" object)."""
+    body = e["inspection"] if e["event_type"] == "inspection" else e
+    return (e["event_type"], e["flow_id"], body["host"], body["vendor"]["id"])
+
+
 def scenario_scan_tcp(args, rsyslogd, tmp):
-    """The real binary: every vendor alert of a scan of the bundled captures arrives over TCP
-    and rsyslog parses it as RFC 5424 (APP-NAME, MSGID, structured data), the same alerts as
-    the --eve file of the same run."""
+    """The real binary: every alert of a scan of the bundled captures (vendor events and
+    TLS-inspection findings) arrives over TCP and rsyslog parses it as RFC 5424 (APP-NAME,
+    MSGID, structured data), the same alerts as the --eve file of the same run."""
     if not args.vendorwatch or not args.pcaps:
         return skip_code("--vendorwatch/--pcaps not given")
     pcaps = sorted(glob.glob(os.path.join(args.pcaps, "*.pcap")))
@@ -664,25 +671,31 @@ def scenario_scan_tcp(args, rsyslogd, tmp):
         check(p.returncode == 0, "vendorwatch exited %d: %s" % (p.returncode, p.stderr[-500:]))
         with open(eve) as f:
             events = [json.loads(line) for line in f if line.strip()]
-        alerts = [e for e in events if e["event_type"] == "vendor"]
-        check(len(alerts) > 0, "the captures produce vendor alerts")
+        alerts = [e for e in events if e["event_type"] in ("vendor", "inspection")]
+        check(any(e["event_type"] == "vendor" for e in alerts),
+              "the captures produce vendor alerts")
+        check(any(e["event_type"] == "inspection" for e in alerts),
+              "the captures produce inspection findings")
         recs = rs.wait_records(lambda r: len(r) >= len(alerts))
     finally:
         rs.stop()
     recs = rs.records()
-    want = sorted((e["flow_id"], e["host"], e["vendor"]["id"]) for e in alerts)
+    want = sorted(alert_key(e) for e in alerts)
     got = []
     for app, msgid, sd, msg in recs:
-        check(app == APP and msgid == "vendor", "header %r %r" % (app, msgid))
-        elems = parse_sd(sd)
-        check(len(elems) == 1 and elems[0][0] == SD_ID, "SD %r" % sd)
-        params = elems[0][1]
         ev = json.loads(msg)
-        check(params["host"] == ev["host"] and params["vendor"] == ev["vendor"]["id"] and
-              params["confidence"] == ev["confidence"], "SD agrees with the JSON: %r" % params)
-        got.append((ev["flow_id"], ev["host"], ev["vendor"]["id"]))
-    log("scan_tcp: %d vendor alerts in the eve file, %d received by rsyslog" % (len(want),
-                                                                                 len(got)))
+        check(app == APP and msgid == ev["event_type"] and msgid in ("vendor", "inspection"),
+              "header %r %r for a %r event" % (app, msgid, ev["event_type"]))
+        if msgid == "vendor":
+            elems = parse_sd(sd)
+            check(len(elems) == 1 and elems[0][0] == SD_ID, "SD %r" % sd)
+            params = elems[0][1]
+            check(params["host"] == ev["host"] and params["vendor"] == ev["vendor"]["id"] and
+                  params["confidence"] == ev["confidence"],
+                  "SD agrees with the JSON: %r" % params)
+        got.append(alert_key(ev))
+    log("scan_tcp: %d alerts in the eve file (%d inspection), %d received by rsyslog"
+        % (len(want), sum(1 for w in want if w[0] == "inspection"), len(got)))
     check(sorted(got) == want, "rsyslog received exactly the scan's alerts")
 
 
