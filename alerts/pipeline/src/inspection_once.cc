@@ -4,6 +4,11 @@
 
 namespace vw::pipeline {
 
+std::size_t KeyedStringHash::operator()(const std::string& s) const noexcept {
+  return static_cast<std::size_t>(
+      classify::keyedHash(key, {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}));
+}
+
 std::string InspectionOnce::keyOf(const std::string& json) {
   const auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object())

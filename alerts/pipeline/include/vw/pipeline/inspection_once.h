@@ -10,7 +10,8 @@
 /// the workers' ledgers and is not affected.
 ///
 /// Bounded: at most `cap` findings are remembered (CA strings come from certificates, that is
-/// from the network); past the cap, events pass unfiltered and are counted as `unfiltered`.
+/// from the network) in a set under the process's keyed hash (classify/keyed_hash.h); past the
+/// cap, events pass unfiltered and are counted as `unfiltered`.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,8 +19,15 @@
 #include <unordered_set>
 
 #include <vw/alerts/event.h>
+#include <vw/classify/keyed_hash.h>
 
 namespace vw::pipeline {
+
+/// std::hash replacement for strings that come from the network: the process's keyed hash.
+struct KeyedStringHash {
+  classify::HashKey key = classify::processHashKey();
+  std::size_t operator()(const std::string& s) const noexcept;
+};
 
 class InspectionOnce {
 public:
@@ -37,7 +45,7 @@ public:
 
 private:
   std::size_t cap_;
-  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string, KeyedStringHash> seen_;
   std::uint64_t dropped_ = 0;
   std::uint64_t unfiltered_ = 0;
 };
