@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include <vw/classify/shard.h>
@@ -7,21 +8,39 @@
 namespace vw::pipeline {
 namespace {
 
-/// Routed packets per output epoch. Small enough that events leave promptly and batches stay
-/// small, large enough that the hand-over costs nothing per packet.
-constexpr std::uint64_t kEpochPackets = 16384;
+/// Routed packets per output epoch. Small enough that events leave promptly and an epoch's
+/// events stay few (a packet makes at most a handful of events), large enough that the
+/// hand-over costs nothing per packet. Every tick also closes an epoch.
+constexpr std::uint64_t kEpochPackets = 4096;
 
-/// Collects one worker's events of the current epoch.
-class BatchSink final : public alerts::EventSink {
+/// Events per chunk: a worker hands its events over in chunks of at most this many, so no
+/// worker ever holds an unbounded batch (expiring or ending 100k flows makes 100k events).
+constexpr std::size_t kChunkEvents = 512;
+
+/// Chunks a worker may have queued while it expires or ends flows (inside a Tick, Epoch or End
+/// record, whose epoch is closed): beyond this it waits for the writer.
+constexpr std::size_t kWorkerQueue = 2;
+
+/// Chunks queued over all workers above which the reader stops routing until the writer has
+/// caught up (while the writer can make progress, i.e. a closed epoch is not yet written).
+constexpr std::size_t kQueuedTotal = 16;
+
+} // namespace
+
+/// Collects one worker's events; calls `full` when a chunk's worth is collected.
+class WorkerPool::BatchSink final : public alerts::EventSink {
 public:
-  void write(const alerts::OutEvent& ev) override { batch.push_back(ev); }
+  void write(const alerts::OutEvent& ev) override {
+    batch.push_back(ev);
+    if (batch.size() >= kChunkEvents)
+      full();
+  }
   bool flush(int) override { return true; }
   alerts::SinkStats stats() const override { return {}; }
   std::string name() const override { return "batch"; }
   std::vector<alerts::OutEvent> batch;
+  std::function<void()> full;
 };
-
-} // namespace
 
 PoolSnapshot& PoolSnapshot::operator+=(const PoolSnapshot& o) {
   stats += o.stats;
@@ -72,11 +91,9 @@ struct WorkerPool::Worker {
   std::thread thread;
   DecodedPacket dp;         ///< worker-side decoding scratch
   std::uint64_t routed = 0; ///< reader-side counter
+  bool may_wait = false;    ///< worker-side: inside a record that closes the current epoch
 
-  // Hand-over of finished epochs (worker -> reader). The lock is taken once per epoch.
-  std::mutex mu;
-  std::deque<std::vector<alerts::OutEvent>> done;
-  std::atomic<std::int64_t> epochs_done{0};
+  std::deque<Chunk> done; ///< hand-over to the writer (guarded by the pool's mu_)
   std::atomic<std::uint64_t> flows_created{0}, vendor_alerts{0};
 };
 
@@ -105,25 +122,38 @@ bool WorkerPool::start(std::string& err) {
       return false;
   for (auto& w : workers_) {
     Worker* wp = w.get();
+    wp->collect.full = [this, wp] { handOver(*wp, false, false); };
     wp->thread = std::thread([this, wp] { runWorker(*wp); });
   }
+  writer_ = std::thread([this] { runWriter(); });
   started_ = true;
   return true;
 }
 
+void WorkerPool::handOver(Worker& w, bool last, bool end) {
+  Chunk c;
+  c.events.swap(w.collect.batch);
+  c.last = last;
+  c.end = end;
+  {
+    std::unique_lock<std::mutex> lk(mu_);
+    // Only inside a record that closes the epoch may a worker wait: then every worker has the
+    // record that closes it, so the writer can always finish the epoch without new input.
+    if (w.may_wait)
+      space_.wait(lk, [&w] { return w.done.size() < kWorkerQueue; });
+    w.done.push_back(std::move(c));
+    queued_.fetch_add(1, std::memory_order_relaxed);
+  }
+  ready_.notify_one();
+  if (w.collect.batch.capacity() == 0)
+    w.collect.batch.reserve(kChunkEvents);
+  const classify::Classifier& cl = *w.unit.classifier;
+  w.flows_created.store(cl.table().stats().created, std::memory_order_relaxed);
+  w.vendor_alerts.store(cl.stats().vendor_alerts, std::memory_order_relaxed);
+}
+
 void WorkerPool::runWorker(Worker& w) {
   classify::Classifier& c = *w.unit.classifier;
-  auto handOver = [&w, &c](std::int64_t epoch) {
-    std::vector<alerts::OutEvent> batch;
-    batch.swap(w.collect.batch);
-    {
-      std::lock_guard<std::mutex> lk(w.mu);
-      w.done.push_back(std::move(batch));
-    }
-    w.flows_created.store(c.table().stats().created, std::memory_order_relaxed);
-    w.vendor_alerts.store(c.stats().vendor_alerts, std::memory_order_relaxed);
-    w.epochs_done.store(epoch + 1, std::memory_order_release);
-  };
   for (;;) {
     const RingRecord r = w.ring.pop();
     switch (r.kind) {
@@ -133,19 +163,78 @@ void WorkerPool::runWorker(Worker& w) {
       else if (decodeUsable(decodePacket(r.packet, w.dp)))
         c.onPacket(w.dp);
       break;
-    case RingKind::Tick:
+    case RingKind::Tick: // expires flows, then closes the epoch
+      w.may_wait = true;
       c.tick(r.packet.ts);
+      handOver(w, true, false);
+      w.may_wait = false;
       break;
     case RingKind::Epoch:
-      handOver(r.packet.ts);
+      w.may_wait = true;
+      handOver(w, true, false);
+      w.may_wait = false;
       break;
     case RingKind::End:
+      w.may_wait = true;
       c.endAll(end_reason_);
-      handOver(r.packet.ts);
+      handOver(w, true, true);
       return;
     case RingKind::Wrap_:
       break;
     }
+  }
+}
+
+void WorkerPool::runWriter() {
+  // Epoch by epoch, round by round: round k takes the k-th chunk of every worker that has not
+  // yet handed over its last chunk of the epoch, and writes them sorted by (time, kind, text).
+  // The rounds depend only on each worker's own event sequence, so the output is the same run
+  // after run; memory holds at most one chunk per worker here plus the bounded queues.
+  const std::size_t n = workers_.size();
+  std::vector<std::uint8_t> open(n);
+  std::vector<alerts::OutEvent> merged;
+  bool end = false;
+  while (!end) {
+    std::fill(open.begin(), open.end(), 1);
+    std::size_t left = n;
+    while (left != 0) {
+      merged.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (open[i] == 0)
+          continue;
+        Worker& w = *workers_[i];
+        Chunk c;
+        {
+          std::unique_lock<std::mutex> lk(mu_);
+          ready_.wait(lk, [&w] { return !w.done.empty(); });
+          c = std::move(w.done.front());
+          w.done.pop_front();
+          queued_.fetch_sub(1, std::memory_order_relaxed);
+        }
+        space_.notify_all();
+        if (c.last) {
+          open[i] = 0;
+          --left;
+          end = end || c.end;
+        }
+        std::move(c.events.begin(), c.events.end(), std::back_inserter(merged));
+      }
+      std::stable_sort(
+          merged.begin(), merged.end(), [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
+            return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
+          });
+      for (const auto& ev : merged) {
+        if (!inspection_once_.pass(ev))
+          continue; // another worker already wrote this finding's event (earlier in time)
+        for (auto* s : outs_)
+          s->write(ev);
+      }
+    }
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      ++epochs_written_;
+    }
+    space_.notify_all();
   }
 }
 
@@ -158,6 +247,8 @@ void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
   // The clock first, exactly where a single in-line classifier would expire flows.
   if (dp.ts - last_tick_ >= 1'000'000 || dp.ts < last_tick_)
     tick(dp.ts);
+  if (queued_.load(std::memory_order_relaxed) > kQueuedTotal)
+    waitForWriter();
   Worker& w = *workers_[classify::shardOf(dp, cfg_.home_net, size())];
   w.ring.pushPacket(pv, &dp);
   ++w.routed;
@@ -165,49 +256,31 @@ void WorkerPool::route(const PacketView& pv, const DecodedPacket& dp) {
     flushEpoch();
 }
 
-void WorkerPool::drain() {
-  while (epochs_written_ < epochs_pushed_) {
-    for (auto& w : workers_)
-      if (w->epochs_done.load(std::memory_order_acquire) <= epochs_written_)
-        return; // a worker is still busy with this epoch: try again later
-    std::vector<alerts::OutEvent> merged;
-    for (auto& w : workers_) {
-      std::vector<alerts::OutEvent> b;
-      {
-        std::lock_guard<std::mutex> lk(w->mu);
-        b = std::move(w->done.front());
-        w->done.pop_front();
-      }
-      if (merged.empty())
-        merged = std::move(b);
-      else
-        std::move(b.begin(), b.end(), std::back_inserter(merged));
-    }
-    std::stable_sort(merged.begin(), merged.end(),
-                     [](const alerts::OutEvent& a, const alerts::OutEvent& b) {
-                       return std::tie(a.ts_us, a.kind, a.json) < std::tie(b.ts_us, b.kind, b.json);
-                     });
-    for (const auto& ev : merged) {
-      if (!inspection_once_.pass(ev))
-        continue; // another worker already wrote this finding's event (earlier in time)
-      for (auto* s : outs_)
-        s->write(ev);
-    }
-    ++epochs_written_;
-  }
+void WorkerPool::waitForWriter() {
+  // Waits only while the writer can progress: a closed epoch is not written yet. (An open
+  // epoch's events are bounded by kEpochPackets.)
+  std::unique_lock<std::mutex> lk(mu_);
+  space_.wait(lk, [this] {
+    return queued_.load(std::memory_order_relaxed) <= kQueuedTotal ||
+           epochs_written_ >= epochs_pushed_;
+  });
 }
 
 void WorkerPool::tick(TimeUs now) {
   pushControlAll(RingKind::Tick, now);
   last_tick_ = now;
+  routed_since_epoch_ = 0;
+  std::lock_guard<std::mutex> lk(mu_);
+  ++epochs_pushed_;
 }
 
 void WorkerPool::flushEpoch() {
-  if (routed_since_epoch_ != 0) {
-    routed_since_epoch_ = 0;
-    pushControlAll(RingKind::Epoch, epochs_pushed_++);
-  }
-  drain();
+  if (routed_since_epoch_ == 0)
+    return;
+  routed_since_epoch_ = 0;
+  pushControlAll(RingKind::Epoch, 0);
+  std::lock_guard<std::mutex> lk(mu_);
+  ++epochs_pushed_;
 }
 
 PoolSnapshot WorkerPool::snapshot(bool with_ledger) const {
@@ -224,11 +297,15 @@ void WorkerPool::finish(classify::EndReason why) {
   if (!started_ || finished_)
     return;
   end_reason_ = why; // read by the workers after they pop End (published by the ring)
-  pushControlAll(RingKind::End, epochs_pushed_++);
+  pushControlAll(RingKind::End, 0);
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    ++epochs_pushed_;
+  }
   for (auto& w : workers_)
     w->thread.join();
+  writer_.join();
   finished_ = true;
-  drain();
 }
 
 std::uint64_t WorkerPool::flowsCreated() const {

@@ -67,7 +67,8 @@ Frames traffic() {
 }
 
 struct Result {
-  std::vector<std::string> lines;
+  std::vector<std::string> lines; ///< sorted
+  std::vector<std::string> raw;   ///< in the order written
   pipeline::PoolSnapshot snap;
   std::vector<std::uint64_t> routed;
   int engines = 0;
@@ -99,6 +100,7 @@ Result run(std::uint32_t workers, const Frames& frames) {
     pool.route(pv, dp);
   }
   pool.finish();
+  r.raw = sink.lines;
   r.lines = sink.lines;
   std::sort(r.lines.begin(), r.lines.end());
   r.snap = pool.snapshot(true);
@@ -134,6 +136,34 @@ TEST_CASE("worker pool: 1, 2 and 3 workers give the same events, ledger and coun
     }
     CHECK(total == frames.wire.size());
   }
+}
+
+TEST_CASE("worker pool: thousands of flows ended at once are written in bounded chunks, the same "
+          "for any worker count and run after run",
+          "[pool]") {
+  // 5000 internal hosts, one SYN each to a CrowdStrike `cidr` address, all within 0.05 s: the
+  // end of input ends 5000 flows at once, each with a flow record and a vendor event (10,000
+  // events, many chunks per worker; once they were one batch held in memory).
+  Frames f;
+  TimeUs t = 1'700'000'000'000'000;
+  for (int h = 0; h < 5000; ++h) {
+    const V4 host{10, 1, static_cast<std::uint8_t>(h / 250),
+                  static_cast<std::uint8_t>(h % 250 + 1)};
+    f.wire.push_back(ethernet(0x0800) + ipv4(6, host, V4{52, 25, 223, 26}, 20) +
+                     tcp(40000, 443, 1, 0, 0x02));
+    f.ts.push_back(t);
+    t += 10;
+  }
+  const Result one = run(1, f);
+  REQUIRE(one.snap.stats.vendor_alerts == 5000);
+  REQUIRE(one.lines.size() == 10000);
+  for (std::uint32_t n : {2u, 3u}) {
+    INFO(n << " workers");
+    const Result a = run(n, f);
+    CHECK(a.lines == one.lines);
+    CHECK(run(n, f).raw == a.raw);
+  }
+  CHECK(run(1, f).raw == one.raw);
 }
 
 TEST_CASE("worker pool: a factory that fails stops start() with its message", "[pool]") {

@@ -6,17 +6,25 @@
 /// table, DPI engine and ledger; nothing is shared between workers.
 ///
 /// Determinism. The reader cuts the packet stream into epochs (a fixed number of routed
-/// packets) and broadcasts the packet clock (once per second of packet time), so every worker
-/// expires flows at the same stream positions whatever the worker count. Each worker hands the
-/// events of an epoch over as one batch; the reader writes an epoch once every worker finished
-/// it, sorted by (event time, kind, text). The output is therefore the same for the same input
-/// and worker count, and equal as a multiset across worker counts (below the table and cache
-/// caps, which are split between workers).
+/// packets, and one at each tick) and broadcasts the packet clock (once per second of packet
+/// time), so every worker expires flows at the same stream positions whatever the worker
+/// count. Each worker hands an epoch's events over in chunks of at most a fixed number of
+/// events; a writer thread writes epoch by epoch, in rounds: round k takes the k-th chunk of
+/// every worker still in the epoch and writes them sorted by (event time, kind, text). The
+/// rounds depend only on each worker's own events, so the output is the same for the same
+/// input and worker count, and equal as a multiset across worker counts (below the table and
+/// cache caps, which are split between workers).
+///
+/// Memory. No batch is unbounded: a worker that expires or ends many flows at once (a tick, or
+/// the end of input after an address flood) waits for the writer after a few chunks, and the
+/// reader stops routing while too many chunks are queued. Events in flight stay within a few
+/// MB whatever the input.
 ///
 /// Live capture does not use this pool: there the kernel splits the traffic between capture
 /// workers (live_workers.h).
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -109,11 +117,20 @@ public:
 
 private:
   struct Worker;
+  class BatchSink;
+  /// A worker's events handed over to the writer.
+  struct Chunk {
+    std::vector<alerts::OutEvent> events;
+    bool last = false; ///< the worker's last chunk of the epoch
+    bool end = false;  ///< and the epoch is the last one (End)
+  };
   void runWorker(Worker& w);
+  void runWriter(); ///< merges and writes the workers' chunks (the writer thread)
+  void handOver(Worker& w, bool last, bool end);
   void pushControlAll(RingKind kind, std::int64_t value);
   void tick(TimeUs now);
   void flushEpoch();
-  void drain(); ///< writes every epoch all workers have finished
+  void waitForWriter(); ///< reader: waits while too many chunks are queued
 
   classify::ClassifierConfig cfg_;
   bool log_flows_;
@@ -122,9 +139,14 @@ private:
   DpiEngineFactory engines_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint64_t routed_since_epoch_ = 0;
-  std::int64_t epochs_pushed_ = 0; ///< epochs closed by the reader
-  std::int64_t epochs_written_ = 0;
-  InspectionOnce inspection_once_; ///< one inspection event per finding over all workers
+  std::thread writer_;
+  std::mutex mu_;                      ///< guards the workers' queues and the epoch counters
+  std::condition_variable ready_;      ///< a chunk was queued (the writer waits)
+  std::condition_variable space_;      ///< a chunk was written (workers and the reader wait)
+  std::atomic<std::size_t> queued_{0}; ///< chunks queued over all workers
+  std::int64_t epochs_pushed_ = 0;     ///< epochs closed by the reader
+  std::int64_t epochs_written_ = 0;    ///< epochs written by the writer
+  InspectionOnce inspection_once_; ///< one inspection event per finding over all workers (writer)
   TimeUs last_tick_ = 0;
   bool started_ = false, finished_ = false;
   classify::EndReason end_reason_ = classify::EndReason::EndOfInput;
