@@ -39,6 +39,8 @@ void DnsInspector::query(FlowEntry& f, std::unique_ptr<DnsPending>& pending, con
     --pq.n;
     ++stats_.pending_evicted;
   }
+  if (pq.n == 1 && !pq.q.rest)
+    pq.q.rest = std::make_unique<std::array<DnsPendingQuery, DnsPending::kMax - 1>>();
   DnsPendingQuery& q = pq.q[pq.n++];
   q.id = msg_.id;
   q.qtype = msg_.qtype;
@@ -74,26 +76,39 @@ void DnsInspector::response(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
   }
   const IpAddr querier = p.dst;
   FlowFacts& fx = host_.dnsFacts(f);
-  DnsTxnFact txn;
-  txn.query = msg_.qname.str();
-  txn.qtype = msg_.qtype;
-  txn.rcode = static_cast<std::int16_t>(msg_.rcode);
-  txn.unsolicited = !paired;
-  chain_.clear();
-  chain_.push_back(txn.query);
-  for (std::size_t i = 0; i < msg_.answer_count; ++i) {
-    const DnsAnswer& a = msg_.answers[i];
-    if (a.type != dnstype::kA && a.type != dnstype::kAaaa && a.type != dnstype::kCname)
-      continue;
-    txn.answers.push_back(DnsAnswerFact{a.type, a.data.str(), a.ttl});
-    if (a.type == dnstype::kCname)
-      chain_.push_back(a.data.str());
-  }
+  // The answers the transaction keeps (A, AAAA, CNAME). Their text is made only when a
+  // transaction fact is kept or logged; pairing, the cache and evidence read msg_ directly.
+  const auto kept = [](const DnsAnswer& a) {
+    return a.type == dnstype::kA || a.type == dnstype::kAaaa || a.type == dnstype::kCname;
+  };
+  std::size_t chain_len = 1;
+  for (std::size_t i = 0; i < msg_.answer_count; ++i)
+    chain_len += msg_.answers[i].type == dnstype::kCname ? 1 : 0;
+  chain_.resize(chain_len);
+  chain_[0].assign(msg_.qname.view());
+  for (std::size_t i = 0, k = 1; i < msg_.answer_count; ++i)
+    if (msg_.answers[i].type == dnstype::kCname)
+      chain_[k++].assign(msg_.answers[i].data.view());
   ++fx.dns_transactions;
-  if (!fx.dns_first)
-    fx.dns_first = std::make_unique<DnsTxnFact>(txn);
-  if (cfg_.log_dns)
-    sink_.dnsTransaction(host_.dnsRecord(f, p.ts), txn);
+  if (!fx.dns_first || cfg_.log_dns) {
+    DnsTxnFact txn;
+    txn.query = msg_.qname.str();
+    txn.qtype = msg_.qtype;
+    txn.rcode = static_cast<std::int16_t>(msg_.rcode);
+    txn.unsolicited = !paired;
+    for (std::size_t i = 0; i < msg_.answer_count; ++i) {
+      const DnsAnswer& a = msg_.answers[i];
+      if (kept(a))
+        txn.answers.push_back(DnsAnswerFact{a.type, a.data.str(), a.ttl});
+    }
+    if (!cfg_.log_dns) {
+      fx.dns_first = std::make_unique<DnsTxnFact>(std::move(txn)); // only reached without one
+    } else {
+      if (!fx.dns_first)
+        fx.dns_first = std::make_unique<DnsTxnFact>(txn);
+      sink_.dnsTransaction(host_.dnsRecord(f, p.ts), txn);
+    }
+  }
   if (!paired) {
     // Unsolicited or mismatched (no query, wrong id, wrong question, too late, or another
     // flow): logged and counted, never evidence, never taught to the DNS cache.
@@ -111,17 +126,15 @@ void DnsInspector::response(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
   // The query was counted as a lookup when it was sent: when its name matched, the response
   // adds no lookup; otherwise what only the response shows (CNAME targets, answer addresses)
   // may make one.
-  if (fx.sigs->matchDomain(txn.query))
+  if (fx.sigs->matchDomain(msg_.qname.view()))
     return;
   ev_scratch_.clear();
-  for (const auto& a : txn.answers) {
-    if (a.type == dnstype::kCname) {
-      attr.addName(Field::DnsCname, a.data, ev_scratch_);
-    } else {
-      IpAddr addr;
-      if (IpAddr::parse(a.data, addr))
-        attr.addIp(Field::DnsAnswer, addr, ev_scratch_);
-    }
+  for (std::size_t i = 0; i < msg_.answer_count; ++i) {
+    const DnsAnswer& a = msg_.answers[i];
+    if (a.type == dnstype::kCname)
+      attr.addName(Field::DnsCname, a.data.view(), ev_scratch_);
+    else if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0)
+      attr.addIp(Field::DnsAnswer, a.addr, ev_scratch_); // the binary address, not its text
   }
   if (!ev_scratch_.empty())
     host_.dnsLookup(f, querier, ev_scratch_, p.ts);

@@ -32,10 +32,19 @@ struct DnsPendingQuery {
 
 /// The open queries of one flow, oldest first (allocated at the flow's first query, freed with
 /// its inspection). Bounded: a query beyond the capacity pushes the oldest out (counted, and
-/// logged as unanswered).
+/// logged as unanswered). Most DNS flows never have two queries open: the first slot is
+/// inline (~280 bytes), the other kMax - 1 (~2 KiB) are allocated at the flow's second open
+/// query, once per flow.
 struct DnsPending {
   static constexpr std::size_t kMax = 8;
-  std::array<DnsPendingQuery, kMax> q{};
+  struct Slots {
+    DnsPendingQuery& operator[](std::size_t i) { return i == 0 ? first : (*rest)[i - 1]; }
+    const DnsPendingQuery& operator[](std::size_t i) const {
+      return i == 0 ? first : (*rest)[i - 1];
+    }
+    DnsPendingQuery first{};
+    std::unique_ptr<std::array<DnsPendingQuery, kMax - 1>> rest;
+  } q;
   std::uint8_t n = 0;
 };
 
@@ -97,8 +106,9 @@ private:
   RecordSink& sink_;
   DnsInspectorHost& host_;
   DnsInspectorStats stats_;
-  DnsMessage msg_;                       ///< reused for every message (no per-packet clear cost)
-  std::vector<std::string> chain_;       ///< query name + CNAME chain (capacity reused)
+  DnsMessage msg_; ///< reused for every message (no per-packet clear cost)
+  /// Query name + CNAME chain; resized, never cleared, so that its strings keep their capacity.
+  std::vector<std::string> chain_;
   std::vector<EvidenceItem> ev_scratch_; ///< lookup evidence (capacity reused)
 };
 
