@@ -371,6 +371,15 @@ private:
            static_cast<double>(cs.vendor_alerts));
     metric("vendorwatch_alerts_deduplicated_total", "counter", "Vendor alerts suppressed by dedup.",
            static_cast<double>(cs.alerts_deduplicated));
+    metric("vendorwatch_dns_unsolicited_total", "counter",
+           "DNS responses that answered no open query of the flow (ignored).",
+           static_cast<double>(cs.dns_unsolicited));
+    metric("vendorwatch_dns_pending_evicted_total", "counter",
+           "Open DNS queries pushed out by newer ones (bound).",
+           static_cast<double>(cs.dns_pending_evicted));
+    metric("vendorwatch_web_verdicts_total", "counter",
+           "Web-presence verdicts that made no vendor event (no --alert-web).",
+           static_cast<double>(cs.web_verdicts));
     metric("vendorwatch_signature_reloads_total", "counter", "Successful signature reloads.",
            static_cast<double>(reloads_));
     metric("vendorwatch_signature_reload_failures_total", "counter", "Rejected signature reloads.",

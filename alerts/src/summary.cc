@@ -256,6 +256,8 @@ Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
                                                         static_cast<double>(c.tls_flows);
   cov["dns_cache_attributions"] = c.dns_cache_attributions;
   cov["dns_unsolicited"] = c.dns_unsolicited;
+  cov["dns_pending_evicted"] = c.dns_pending_evicted;
+  cov["web_verdicts"] = c.web_verdicts;
   doc["coverage"] = std::move(cov);
   return doc;
 }
@@ -582,7 +584,9 @@ bool ledgerFromSummary(const Json& doc, cl::Ledger& out, std::string& err) {
         !r.u64(*c, "tls_flows", cv.tls_flows, "coverage") ||
         !r.u64(*c, "tls_flows_without_sni", cv.tls_flows_without_sni, "coverage") ||
         !r.u64(*c, "dns_cache_attributions", cv.dns_cache_attributions, "coverage") ||
-        !r.u64(*c, "dns_unsolicited", cv.dns_unsolicited, "coverage"))
+        !r.u64(*c, "dns_unsolicited", cv.dns_unsolicited, "coverage") ||
+        !r.u64(*c, "dns_pending_evicted", cv.dns_pending_evicted, "coverage") ||
+        !r.u64(*c, "web_verdicts", cv.web_verdicts, "coverage"))
       return false;
   }
   return true;

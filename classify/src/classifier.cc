@@ -660,6 +660,7 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
   stats_.dns_unsolicited += after.unsolicited - before.unsolicited;
   stats_.dns_pending_evicted += after.pending_evicted - before.pending_evicted;
   ledger_.coverage().dns_unsolicited += after.unsolicited - before.unsolicited;
+  ledger_.coverage().dns_pending_evicted += after.pending_evicted - before.pending_evicted;
 }
 
 void Classifier::dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev,
@@ -741,8 +742,10 @@ void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {
 void Classifier::emitAlert(FlowEntry& f, const sig::Matcher& m, const Verdict& v, TimeUs ts,
                            const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev) {
   if (!alerting_->wants(*v.vendor, v.usage)) {
-    if (v.usage == Usage::Web && v.vendor->status != sig::VendorStatus::kAllowed)
+    if (v.usage == Usage::Web && v.vendor->status != sig::VendorStatus::kAllowed) {
       ++stats_.web_verdicts; // counted in the ledger's `web` section, no event
+      ++ledger_.coverage().web_verdicts;
+    }
     return;
   }
   std::vector<EvidenceItem> mine;

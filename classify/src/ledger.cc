@@ -172,6 +172,8 @@ void Coverage::merge(const Coverage& o) {
   tls_flows_without_sni += o.tls_flows_without_sni;
   dns_cache_attributions += o.dns_cache_attributions;
   dns_unsolicited += o.dns_unsolicited;
+  dns_pending_evicted += o.dns_pending_evicted;
+  web_verdicts += o.web_verdicts;
 }
 
 void LedgerEvictions::merge(const LedgerEvictions& o) {

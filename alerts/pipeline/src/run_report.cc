@@ -75,6 +75,9 @@ nlohmann::ordered_json statsJson(const StatsView& v, TimeUs timestamp) {
   st["dpi_budget_exhausted"] = cs.dpi_budget_exhausted;
   st["inspect_idle_ended"] = cs.inspect_idle_ended;
   st["unknown_flows"] = cs.unknown_flows;
+  st["dns_unsolicited"] = cs.dns_unsolicited;
+  st["dns_pending_evicted"] = cs.dns_pending_evicted;
+  st["web_verdicts"] = cs.web_verdicts;
   st["vendor_alerts"] = cs.vendor_alerts;
   st["alerts_written"] = v.pool.vendor_written;
   st["alerts_deduplicated"] = cs.alerts_deduplicated;
@@ -128,13 +131,14 @@ std::string statsText(const StatsView& v) {
                    cs.dpi_packets, cs.dpi_flows, cs.dpi_freed_early, cs.dpi_budget_exhausted,
                    cs.inspect_idle_ended, cs.unknown_flows);
   s += fmt::format("  facts: {} TLS ClientHellos, {} QUIC ClientHellos, {} DNS messages ({} "
-                   "malformed), {} HTTP requests\n",
+                   "malformed, {} unsolicited responses, {} open queries evicted), {} HTTP "
+                   "requests\n",
                    cs.tls_client_hellos, cs.quic_client_hellos, cs.dns_messages, cs.dns_malformed,
-                   cs.http_requests);
+                   cs.dns_unsolicited, cs.dns_pending_evicted, cs.http_requests);
   s += fmt::format("  vendors: {} attributed flows, {} alerts written, {} deduplicated, {} DNS "
-                   "cache hits\n",
+                   "cache hits, {} web-presence verdicts without event\n",
                    cs.attributed_flows, v.pool.vendor_written, cs.alerts_deduplicated,
-                   cs.dns_cache_hits);
+                   cs.dns_cache_hits, cs.web_verdicts);
   if (v.live) {
     s += fmt::format("  signature reloads: {} ({} rejected)", v.live->reloads,
                      v.live->reload_failures);

@@ -261,7 +261,8 @@ TEST_CASE("precision: web presence makes no vendor event by default, counted und
   c.endAll(EndReason::EndOfInput);
   CHECK(cap.alerts.empty());
   CHECK(c.stats().web_verdicts == 1);
-  CHECK(c.ledger().entries().empty()); // not a user of CrowdStrike
+  CHECK(c.ledger().coverage().web_verdicts == 1); // summary coverage (issue 12)
+  CHECK(c.ledger().entries().empty());            // not a user of CrowdStrike
   REQUIRE(c.ledger().web().size() == 1);
   const auto& w = c.ledger().web().begin()->second;
   CHECK(w.vendor_id == "crowdstrike");
@@ -491,6 +492,7 @@ TEST_CASE("precision: open DNS queries are bounded per flow, evictions counted a
   for (int i = 0; i < 20; ++i)
     c.onPacket(pkt("10.0.0.7", 40000, "10.0.0.53", 53, 17, 1'000'000 + i, 0,
                    query("q" + std::to_string(i) + ".example.com", static_cast<std::uint16_t>(i))));
+  CHECK(c.ledger().coverage().dns_pending_evicted == 12); // summary coverage
   CHECK(c.stats().dns_pending_evicted == 12);
   // The answer to an evicted query is unsolicited; the answer to an open one pairs.
   c.onPacket(pkt("10.0.0.53", 53, "10.0.0.7", 40000, 17, 1'100'000, 0,

@@ -65,6 +65,8 @@ Ledger sample() {
                   a.first, a.last);
   l.coverage().flows = 7;
   l.coverage().dns_unsolicited = 2;
+  l.coverage().dns_pending_evicted = 3;
+  l.coverage().web_verdicts = 5;
   l.evictions().dedup = 4;
   return l;
 }
@@ -86,6 +88,8 @@ TEST_CASE("summary: the new sections are written and read back identically", "[s
   CHECK(doc["inspection"][0]["ca"] == "C=US, O=Fortinet, CN=FortiGate CA");
   CHECK(doc["inspection"][0]["hosts"] == 1);
   CHECK(doc["coverage"]["dns_unsolicited"] == 2);
+  CHECK(doc["coverage"]["dns_pending_evicted"] == 3);
+  CHECK(doc["coverage"]["web_verdicts"] == 5);
 
   Ledger back;
   std::string err;

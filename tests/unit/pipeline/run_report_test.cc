@@ -20,6 +20,9 @@ pipeline::StatsView sample() {
   v.input.decode[static_cast<std::size_t>(DecodeStatus::NonIp)] = 2;
   v.pool.table.created = 3;
   v.pool.stats.vendor_alerts = 1;
+  v.pool.stats.dns_unsolicited = 4;
+  v.pool.stats.dns_pending_evicted = 5;
+  v.pool.stats.web_verdicts = 6;
   v.pool.vendor_written = 1;
   v.worker_packets = {6, 4};
   return v;
@@ -44,15 +47,19 @@ TEST_CASE("report: one stats schema; scan adds inputs, live adds capture and upt
   live.live = li;
   const auto js = pipeline::statsJson(scan, 0)["stats"];
   const auto jl = pipeline::statsJson(live, 0)["stats"];
-  for (const char* k : {"packets", "bytes", "undecodable", "link_types", "decode", "flows",
-                        "workers", "dpi_packets", "dpi_flows", "unknown_flows", "vendor_alerts",
-                        "alerts_written", "alerts_deduplicated"}) {
+  for (const char* k :
+       {"packets", "bytes", "undecodable", "link_types", "decode", "flows", "workers",
+        "dpi_packets", "dpi_flows", "unknown_flows", "vendor_alerts", "alerts_written",
+        "alerts_deduplicated", "dns_unsolicited", "dns_pending_evicted", "web_verdicts"}) {
     INFO(k);
     CHECK(js.contains(k));
     CHECK(jl.contains(k));
     CHECK(js[k] == jl[k]);
   }
   CHECK(js["undecodable"] == 2);
+  CHECK(js["dns_unsolicited"] == 4);
+  CHECK(js["dns_pending_evicted"] == 5);
+  CHECK(js["web_verdicts"] == 6);
   CHECK(js["inputs"]["read"] == 3);
   CHECK_FALSE(js.contains("capture"));
   CHECK(jl["capture"]["dropped"] == 2);
@@ -63,6 +70,8 @@ TEST_CASE("report: one stats schema; scan adds inputs, live adds capture and upt
   const std::string text = pipeline::statsText(live);
   CHECK(text.find("live: 10 packets") != std::string::npos);
   CHECK(text.find("dropped 2") != std::string::npos);
+  CHECK(text.find("4 unsolicited responses, 5 open queries evicted") != std::string::npos);
+  CHECK(text.find("6 web-presence verdicts without event") != std::string::npos);
   CHECK(text.find("packets per worker: 6 4") != std::string::npos);
 }
 

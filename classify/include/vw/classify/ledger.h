@@ -127,7 +127,9 @@ struct Coverage {
   std::uint64_t bytes = 0, bytes_attributed = 0;
   std::uint64_t tls_flows = 0, tls_flows_without_sni = 0;
   std::uint64_t dns_cache_attributions = 0;
-  std::uint64_t dns_unsolicited = 0; ///< DNS responses that answered no query of the host
+  std::uint64_t dns_unsolicited = 0;     ///< DNS responses that answered no query of the host
+  std::uint64_t dns_pending_evicted = 0; ///< open DNS queries pushed out by newer ones (bound)
+  std::uint64_t web_verdicts = 0; ///< web-presence verdicts that made no event (no --alert-web)
   void merge(const Coverage& o);
 };
 
