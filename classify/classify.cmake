@@ -14,6 +14,7 @@ add_library(vw_classify
   src/ledger.cc
   src/dns_cache.cc
   src/home_net.cc
+  src/own_domains.cc
   src/shard.cc
   src/instances.cc
   src/inspect_banner.cc

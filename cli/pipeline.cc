@@ -97,6 +97,11 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
                "Seconds a DNS answer stays in the per-client cache at least, whatever its TTL")
       ->check(CLI::Range(0u, 86400u))
       ->capture_default_str();
+  c.add_option("--own-domains", o.own_domains,
+               "The organisation's domains (comma-separated and/or repeatable; subdomains "
+               "included): a DNS answer that puts an own name into a vendor's edge network "
+               "makes the site a product instance (host_role server)")
+      ->allow_extra_args(false);
   c.add_option("--eve", o.eve_files, "Append events to FILE (JSON lines); repeatable")
       ->allow_extra_args(false);
   c.add_option("--syslog", o.syslog_urls,
@@ -131,6 +136,10 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
       err = "--home-net: " + err;
       return false;
     }
+  }
+  if (!classify::OwnDomains::parse(o.own_domains, cfg.own_domains, err)) {
+    err = "--own-domains: " + err;
+    return false;
   }
   cfg.table.max_flows = o.max_flows;
   cfg.table.idle_timeout = static_cast<TimeUs>(o.idle_timeout * 1e6);

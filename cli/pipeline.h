@@ -35,6 +35,7 @@ struct PipelineOptions {
   bool alert_web = false; ///< web presence makes no vendor event by default (issue 12.1)
   double dns_pair_window = 5;
   std::uint32_t dns_min_ttl = 60;
+  std::vector<std::string> own_domains; ///< --own-domains (repeatable, comma-separated)
   std::vector<std::string> eve_files;
   std::vector<std::string> syslog_urls;
   std::string syslog_format = "5424";

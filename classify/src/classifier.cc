@@ -117,6 +117,10 @@ struct Classifier::DnsHost final : DnsInspectorHost {
                  TimeUs ts) override {
     c_.dnsLookup(f, querier, ev, ts);
   }
+  void ownSite(FlowEntry& f, const IpAddr& site, std::span<const EvidenceItem> ev,
+               TimeUs ts) override {
+    c_.dnsOwnSite(f, site, ev, ts);
+  }
   Classifier& c_;
 };
 
@@ -126,8 +130,9 @@ Classifier::Classifier(const ClassifierConfig& cfg, DpiEngine& engine,
       inspecting_(std::make_unique<InspectList>()), table_(cfg.table, cfg.hash_key),
       dns_cache_(cfg.dns_cache_entries, cfg.dns_min_ttl, cfg.hash_key), ledger_(cfg.ledger_caps),
       dns_host_(std::make_unique<DnsHost>(*this)),
-      dns_(std::make_unique<DnsInspector>(DnsInspectorConfig{cfg.dns_pair_window, cfg.log_dns},
-                                          dns_cache_, sink, *dns_host_)),
+      dns_(std::make_unique<DnsInspector>(
+          DnsInspectorConfig{cfg.dns_pair_window, cfg.log_dns, cfg.own_domains}, dns_cache_, sink,
+          *dns_host_)),
       alerting_(std::make_unique<Alerting>(
           AlertingConfig{cfg.dedup_window, cfg.dedup_max_keys, cfg.alert_web, cfg.hash_key},
           sink)) {
@@ -152,7 +157,7 @@ FlowFacts& Classifier::facts(FlowEntry& f) {
 }
 
 ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
-  static_assert(sizeof(ClassifierStats) == 22 * sizeof(std::uint64_t),
+  static_assert(sizeof(ClassifierStats) == 24 * sizeof(std::uint64_t),
                 "a counter was added: sum it here too");
   packets += o.packets;
   bytes += o.bytes;
@@ -176,6 +181,8 @@ ClassifierStats& ClassifierStats::operator+=(const ClassifierStats& o) {
   dns_unsolicited += o.dns_unsolicited;
   dns_pending_evicted += o.dns_pending_evicted;
   web_verdicts += o.web_verdicts;
+  dns_own_site_answers += o.dns_own_site_answers;
+  dns_own_site_unkeyed += o.dns_own_site_unkeyed;
   return *this;
 }
 
@@ -659,6 +666,7 @@ void Classifier::dnsPayload(FlowEntry& f, std::span<const std::uint8_t> msg, con
   stats_.dns_malformed += after.malformed - before.malformed;
   stats_.dns_unsolicited += after.unsolicited - before.unsolicited;
   stats_.dns_pending_evicted += after.pending_evicted - before.pending_evicted;
+  stats_.dns_own_site_unkeyed += after.own_site_unkeyed - before.own_site_unkeyed;
   ledger_.coverage().dns_unsolicited += after.unsolicited - before.unsolicited;
   ledger_.coverage().dns_pending_evicted += after.pending_evicted - before.pending_evicted;
 }
@@ -705,6 +713,38 @@ void Classifier::dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const 
     f.confidence = static_cast<std::uint8_t>(v.confidence);
   }
   emitAlert(f, m, v, ts, querier, HostRole::Client, ev);
+}
+
+void Classifier::dnsOwnSite(FlowEntry& f, const IpAddr& site, std::span<const EvidenceItem> ev,
+                            TimeUs ts) {
+  // `ev`: instance items (responder scope) naming the own name and the CNAME target or address
+  // in the vendor's edge. The site's published address is the instance (docs/attribution.md).
+  FlowFacts& fx = facts(f);
+  const sig::Matcher& m = *fx.sigs;
+  Verdict v = Attributor(m).decide(ev, VerdictScope::InstanceResponder);
+  if (!v)
+    return;
+  v.usage = Usage::Product; // the site runs behind the product, whatever the product's role
+  // The organisation published its own name into the vendor's edge: medium (a DNS answer shows
+  // where the name points, not that the traffic of the site flows through it).
+  v.confidence = Confidence::Medium;
+  std::vector<LedgerEvidence> le; // only on an own-site answer, never per packet otherwise
+  for (const auto& e : ev)
+    if (e.indicator->vendor == v.vendor_index)
+      le.push_back(LedgerEvidence{std::string(fieldName(e.field)), e.value, e.indicator->raw,
+                                  e.indicator->sourceUrl});
+  std::sort(le.begin(), le.end());
+  LedgerAdd add;
+  add.host = site;
+  add.vendor_id = v.vendor->id;
+  add.product_id = v.product->id;
+  add.confidence = v.confidence;
+  add.dns_lookups = 1; // not a flow of the site: instance `flows` stay as they are
+  add.first = add.last = ts;
+  add.evidence = le;
+  ledger_.addInstance(add, IpAddr{});
+  ++stats_.dns_own_site_answers;
+  emitAlert(f, m, v, ts, site, HostRole::Server, ev);
 }
 
 void Classifier::quicPayload(FlowEntry& f, const DecodedPacket& p) {

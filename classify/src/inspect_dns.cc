@@ -5,6 +5,7 @@
 #include <vw/signatures/matcher.h>
 
 namespace vw::classify {
+namespace sig = vw::signatures;
 
 void DnsInspector::message(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
                            std::span<const std::uint8_t> msg, const DecodedPacket& p,
@@ -120,6 +121,8 @@ void DnsInspector::response(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
     if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0)
       cache_.learn(querier, a.addr, chain_, p.ts, a.ttl);
   }
+  if (!cfg_.own_domains.empty() && cfg_.own_domains.contains(msg_.qname.view()))
+    ownSite(f, fx, p.ts);
   const Attributor attr(*fx.sigs);
   for (std::size_t i = 1; i < chain_.size(); ++i)
     attr.addName(Field::DnsCname, chain_[i], fx.evidence);
@@ -138,6 +141,47 @@ void DnsInspector::response(FlowEntry& f, std::unique_ptr<DnsPending>& pending,
   }
   if (!ev_scratch_.empty())
     host_.dnsLookup(f, querier, ev_scratch_, p.ts);
+}
+
+void DnsInspector::ownSite(FlowEntry& f, const FlowFacts& fx, TimeUs ts) {
+  // Only paired responses come here. The answer chain's CNAME targets and addresses that lie
+  // in a product of role cdn-edge (a vendor's reverse proxy / WAF / CDN edge: the products
+  // whose ranges make `ip.inbound`) are evidence that the own site is served by that edge.
+  const sig::Matcher& m = *fx.sigs;
+  const sig::SignatureSet& set = m.set();
+  own_ev_.clear();
+  IpAddr site; // the first address answered for the name: the site's published address
+  for (std::size_t i = 0; i < msg_.answer_count; ++i) {
+    const DnsAnswer& a = msg_.answers[i];
+    sig::Match hit;
+    if (a.type == dnstype::kCname) {
+      hit = m.matchDomain(a.data.view());
+    } else if ((a.type == dnstype::kA || a.type == dnstype::kAaaa) && a.addr.family != 0) {
+      if (site.family == 0)
+        site = a.addr;
+      hit = m.matchIp(a.addr.span());
+    } else {
+      continue;
+    }
+    if (!hit || set.productOf(*hit.indicator).role != sig::Role::kCdnEdge ||
+        own_ev_.size() >= kMaxEvidencePerFlow)
+      continue;
+    EvidenceItem e;
+    e.field = a.type == dnstype::kCname ? Field::DnsCname : Field::DnsAnswer;
+    e.sender = 1; // the site, as the "responder" of the instance scope
+    e.instance = true;
+    e.value.reserve(msg_.qname.view().size() + 4 + a.data.view().size());
+    e.value.append(msg_.qname.view()).append(" -> ").append(a.data.view());
+    e.indicator = hit.indicator;
+    own_ev_.push_back(std::move(e));
+  }
+  if (own_ev_.empty())
+    return;
+  if (site.family == 0) {
+    ++stats_.own_site_unkeyed; // e.g. an AAAA query answered by the CNAME chain alone
+    return;
+  }
+  host_.ownSite(f, site, own_ev_, ts);
 }
 
 void DnsInspector::unanswered(FlowEntry& f, const DnsPendingQuery& q) {

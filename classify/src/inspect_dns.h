@@ -11,6 +11,7 @@
 
 #include <vw/classify/dns_cache.h>
 #include <vw/classify/facts.h>
+#include <vw/classify/own_domains.h>
 #include <vw/classify/proto/dns.h>
 #include <vw/classify/proto/fixed_string.h>
 #include <vw/classify/records.h>
@@ -60,11 +61,17 @@ public:
   /// (over the flow's pinned set). The classifier decides, counts and alerts.
   virtual void dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev,
                          TimeUs ts) = 0;
+  /// A paired answer put an own name (--own-domains) into a vendor's edge network: `ev` are
+  /// instance items (`dns.cname`/`dns.answer`, value "own -> target"), `site` the first address
+  /// answered for the name. The classifier records the instance and alerts.
+  virtual void ownSite(FlowEntry& f, const IpAddr& site, std::span<const EvidenceItem> ev,
+                       TimeUs ts) = 0;
 };
 
 struct DnsInspectorConfig {
   TimeUs pair_window = 5'000'000; ///< a response counts only this long after its query
   bool log_dns = false;           ///< report every transaction (RecordSink::dnsTransaction)
+  OwnDomains own_domains;         ///< --own-domains (empty: off)
 };
 
 struct DnsInspectorStats {
@@ -72,6 +79,8 @@ struct DnsInspectorStats {
   std::uint64_t malformed = 0;
   std::uint64_t unsolicited = 0;     ///< responses that answered no open query of the flow
   std::uint64_t pending_evicted = 0; ///< open queries pushed out by newer ones (bound)
+  /// Own names answered into a vendor's edge with no address in the answer (no instance key).
+  std::uint64_t own_site_unkeyed = 0;
 };
 
 class DnsInspector {
@@ -96,6 +105,8 @@ private:
              std::uint8_t d);
   void response(FlowEntry& f, std::unique_ptr<DnsPending>& pending, const DecodedPacket& p,
                 std::uint8_t d);
+  /// A paired answer for an own name: its CNAME targets / addresses in a vendor's edge.
+  void ownSite(FlowEntry& f, const FlowFacts& fx, TimeUs ts);
   /// Logs an unanswered query (at eviction, expiry or the flow's end).
   void unanswered(FlowEntry& f, const DnsPendingQuery& q);
   /// Drops queries older than the pairing window (logged as unanswered).
@@ -110,6 +121,7 @@ private:
   /// Query name + CNAME chain; resized, never cleared, so that its strings keep their capacity.
   std::vector<std::string> chain_;
   std::vector<EvidenceItem> ev_scratch_; ///< lookup evidence (capacity reused)
+  std::vector<EvidenceItem> own_ev_;     ///< own-site evidence (capacity reused)
 };
 
 } // namespace vw::classify

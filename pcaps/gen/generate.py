@@ -164,6 +164,9 @@ def build_truth(sc, ctx, final_path):
         die("%s: %d forged DNS responses sent, dns_unsolicited declares %s" % (sc.name, forged, sc.dns_unsolicited))
     if sc.dns_unsolicited is not None:
         truth["dns_unsolicited"] = sc.dns_unsolicited
+    if sc.own_domains:
+        truth["own_domains"] = sc.own_domains
+        truth["own_sites"] = sc.own_sites
     truth.update({"names": None, "flows": flows})
     names = check.tshark_names(final_path, check.tls_ports_of(truth), check.http_ports_of(truth))
     for k in check.NAME_FIELDS:

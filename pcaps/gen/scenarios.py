@@ -8,7 +8,10 @@ syslog senders) against real servers, plus the declared expectations:
   - web (host, vendor): web presence (vendor web sites, sites behind a vendor CDN), no event;
   - inspection (vendor, ca_contains): TLS-interception CAs seen (one finding each);
   - no_alert_hosts: hosts with no vendor event at all;
-  - dns_unsolicited: DNS responses that answer no query of the host (forged ones).
+  - dns_unsolicited: DNS responses that answer no query of the host (forged ones);
+  - own_domains / own_sites: run with `--own-domains <own_domains>`, the own names answered into
+    a vendor's edge are product instances at the name's published address (own_sites: name,
+    ip, vendor, product, cname), and nothing else becomes an instance.
 bytes_to_vendor, names and flows are NOT declared here: generate.py measures them from the
 finished capture, and checks the declarations against what the clients did.
 """
@@ -60,11 +63,12 @@ def get(url, headers=(), ip=None):
 
 class Scenario:
     def __init__(self, name, description, run, alerts, no_alert_hosts, instances=(), web=(), inspection=(),
-                 dns_unsolicited=None):
+                 dns_unsolicited=None, own_domains=None, own_sites=()):
         self.name, self.description, self.run = name, description, run
         self.alerts, self.no_alert_hosts = alerts, no_alert_hosts
         self.instances, self.web, self.inspection = list(instances), list(web), list(inspection)
         self.dns_unsolicited = dns_unsolicited
+        self.own_domains, self.own_sites = own_domains, list(own_sites)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1095,5 +1099,49 @@ DECOYS = Scenario(
     ["10.20.20.51", "10.20.20.52", "10.20.20.54", "fd4e:1a2b:3c4d:40::a1", HQ_DNS, "fd4e:1a2b:3c4d:40::53",
      world.PROXY])
 
+# ---------------------------------------------------------------------------------------------
+# own-domains.pcap: the organisation's own site behind Imperva (issue 16 item 3, --own-domains)
+# ---------------------------------------------------------------------------------------------
+
+OWN_A, OWN_B, OWN_C = "10.20.31.41", "10.20.31.42", "10.20.31.43"
+OWN_SITE = "www.acme-example.com"
+
+
+def own_domains(c):
+    # An internal user looks up the organisation's own web site, published through Imperva
+    # (CNAME into incapdns.net, A in Imperva's range), and its own mail host (internal).
+    c.dns(OWN_A, [OWN_SITE, "mail.acme-example.com"], "imperva",
+          "dns: %s CNAME %s A %s (Imperva edge): the organisation's own site behind Imperva; by default "
+          "web presence of the querier" % (OWN_SITE, world.CNAMES[OWN_SITE],
+                                           world.BY_NAME[world.CNAMES[OWN_SITE]]["v4"]), usage="web")
+    # Another user visits someone else's site behind Imperva: web presence, never an instance.
+    c.dns(OWN_B, ["www.shop-example.com"], "imperva",
+          "dns: www.shop-example.com CNAME abc123.x.incapdns.net (not an own name): web presence", usage="web")
+    c.dns(OWN_C, ["example.com"], None, "dns: ordinary name")
+
+
+def _own_site(name, vendor, product):
+    target = world.CNAMES[name]
+    return {"name": name, "cname": target, "ip": world.BY_NAME[target]["v4"], "vendor": vendor,
+            "product": product}
+
+
+OWN_DOMAINS = Scenario(
+    "own-domains",
+    "The organisation's own domain acme-example.com (scan with --own-domains acme-example.com). %s: looks up "
+    "%s, a CNAME to %s (A %s, an Imperva edge), and mail.acme-example.com (internal). %s: looks up "
+    "www.shop-example.com, someone else's site behind Imperva. %s: example.com. By default there is no vendor "
+    "event (web presence of the two querying hosts); with --own-domains the own site is an Imperva instance "
+    "(host_role server) at its published address, and the other site stays web presence."
+    % (OWN_A, OWN_SITE, world.CNAMES[OWN_SITE], world.BY_NAME[world.CNAMES[OWN_SITE]]["v4"], OWN_B, OWN_C),
+    own_domains,
+    [],
+    [OWN_A, OWN_B, OWN_C, HQ_DNS],
+    web=[W(OWN_A, "imperva", "looked up the own site, which is behind Imperva (default settings)"),
+         W(OWN_B, "imperva", "looked up someone else's site behind Imperva")],
+    own_domains=["acme-example.com"],
+    own_sites=[_own_site(OWN_SITE, "imperva", "cdn-edge")])
+
 ALL = [DEMO, CROWDSTRIKE, VMWARE, PALOALTO, FORTINET, SENTINELONE, MCAFEE, MANDIANT, WIZ, RECORDEDFUTURE, CLAROTY,
-       RAPID7, CHECKPOINT, CYBERARK, ORCA, CATO, IMPERVA, DECOYS, PRECISION, ONPREM]
+       RAPID7, CHECKPOINT, CYBERARK, ORCA, CATO, IMPERVA, DECOYS, PRECISION, ONPREM,
+       OWN_DOMAINS]

@@ -211,6 +211,9 @@ NAMES = [
     _n("abc123.x.incapdns.net", "45.60.33.17", vendor="imperva",
        subject=[("CN", "www.shop-example.com")], sans=["www.shop-example.com", "shop-example.com"],
        note="Imperva edge (vendor range 45.60.0.0/16) serving a customer's site"),
+    # The organisation's own site www.acme-example.com published through Imperva (own-domains).
+    _n("q7x2m.x.incapdns.net", "45.60.40.17", vendor="imperva", tls=(),
+       note="Imperva edge (vendor range 45.60.0.0/16) serving the organisation's own site"),
     # The Imperva proxy that forwards visitors to an internal origin server (client side of the
     # inbound flow; needs an address, no server).
     _n("ip:45.60.91.200", "45.60.91.200", vendor="imperva", dns=False, tls=(), note="Imperva proxy (vendor range)"),
@@ -332,10 +335,11 @@ CNAMES = {
     "edr.corp-example.com": "ts01-b.cloudsink.net",
     "www.shop-example.com": "abc123.x.incapdns.net",
     "www.news-example.org": "d8k2x.x.incapdns.net",
+    "www.acme-example.com": "q7x2m.x.incapdns.net",
 }
 
 # Internal names answered by the resolvers (name -> address), beside NAMES.
-INTERNAL_NAMES = {"intranet.corp-example.com": "10.20.0.80"}
+INTERNAL_NAMES = {"intranet.corp-example.com": "10.20.0.80", "mail.acme-example.com": "10.20.31.25"}
 
 # ---------------------------------------------------------------------------------------------
 # Product servers that are not plain HTTPS (services.py starts them).

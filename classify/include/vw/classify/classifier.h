@@ -17,6 +17,7 @@
 #include <vw/classify/flow_table.h>
 #include <vw/classify/home_net.h>
 #include <vw/classify/ledger.h>
+#include <vw/classify/own_domains.h>
 #include <vw/classify/records.h>
 #include <vw/packet/decode.h>
 #include <vw/signatures/matcher.h>
@@ -53,6 +54,9 @@ struct ClassifierConfig {
   /// de-duplication): the process's random key. Output never depends on it.
   HashKey hash_key = processHashKey();
   HomeNet home_net = HomeNet::defaults();
+  /// The organisation's domains (--own-domains): a paired DNS answer that puts an own name into
+  /// a vendor's edge network makes the site a product instance (docs/attribution.md).
+  OwnDomains own_domains;
   bool log_dns = false;  ///< report every DNS transaction (RecordSink::dnsTransaction)
   bool log_http = false; ///< report every HTTP request (RecordSink::httpRequest)
   /// Keep a flow's facts (SNI, certificate, DNS, HTTP) until it ends, for its flow record.
@@ -94,9 +98,11 @@ struct ClassifierStats {
   std::uint64_t alerts_deduplicated = 0;
   std::uint64_t attributed_flows = 0;
   std::uint64_t dns_cache_hits = 0;
-  std::uint64_t inspect_idle_ended = 0;  ///< inspections ended because the flow went quiet
-  std::uint64_t dns_unsolicited = 0;     ///< DNS responses that answered no open query (ignored)
-  std::uint64_t dns_pending_evicted = 0; ///< open DNS queries pushed out by newer ones (bound)
+  std::uint64_t inspect_idle_ended = 0;   ///< inspections ended because the flow went quiet
+  std::uint64_t dns_unsolicited = 0;      ///< DNS responses that answered no open query (ignored)
+  std::uint64_t dns_pending_evicted = 0;  ///< open DNS queries pushed out by newer ones (bound)
+  std::uint64_t dns_own_site_answers = 0; ///< paired answers putting an own name in an edge
+  std::uint64_t dns_own_site_unkeyed = 0; ///< ... without an address (no instance recorded)
   std::uint64_t web_verdicts = 0; ///< web-presence verdicts that made no event (no --alert-web)
 
   /// Adds another worker's counters.
@@ -171,6 +177,8 @@ private:
                  const IpAddr& host, HostRole role, std::span<const EvidenceItem> ev);
   /// One DNS lookup by `querier` (evidence from the DNS inspector): ledger, flow verdict, alert.
   void dnsLookup(FlowEntry& f, const IpAddr& querier, std::span<const EvidenceItem> ev, TimeUs ts);
+  /// An own site behind a vendor's edge (DnsInspectorHost::ownSite).
+  void dnsOwnSite(FlowEntry& f, const IpAddr& site, std::span<const EvidenceItem> ev, TimeUs ts);
   struct DnsHost; ///< the DnsInspector's view of this classifier
   /// The attributor of a flow: over the signature set its facts are pinned to (creating the
   /// facts, pinned to the current set, if needed).
