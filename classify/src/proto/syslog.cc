@@ -257,9 +257,9 @@ void parseCefExtension(std::string_view ext, SyslogInfo& out) {
   }
 }
 
-bool parseCef(std::string_view s, SyslogInfo& out) {
-  out.payload = SyslogPayload::Cef;
-  s.remove_prefix(4); // "CEF:"
+/// The five header fields CEF and LEEF share (version, device vendor, product, version, event
+/// id); `out.header_fields` counts those taken, also when one is missing.
+bool takeCommonHeader(std::string_view& s, SyslogInfo& out) {
   if (!takeHeaderField(s, &out.format_version))
     return false;
   out.header_fields = 1;
@@ -275,6 +275,14 @@ bool parseCef(std::string_view s, SyslogInfo& out) {
   if (!takeHeaderField(s, &out.event_id))
     return false;
   ++out.header_fields;
+  return true;
+}
+
+bool parseCef(std::string_view s, SyslogInfo& out) {
+  out.payload = SyslogPayload::Cef;
+  s.remove_prefix(4); // "CEF:"
+  if (!takeCommonHeader(s, out))
+    return false;
   if (!takeHeaderField(s, &out.name))
     return false;
   ++out.header_fields;
@@ -326,21 +334,8 @@ bool leefDelimiter(std::string_view f, char& out) {
 bool parseLeef(std::string_view s, SyslogInfo& out) {
   out.payload = SyslogPayload::Leef;
   s.remove_prefix(5); // "LEEF:"
-  if (!takeHeaderField(s, &out.format_version))
+  if (!takeCommonHeader(s, out))
     return false;
-  out.header_fields = 1;
-  FixedString<128>* const strings128[] = {&out.device_vendor, &out.device_product};
-  for (FixedString<128>* f : strings128) {
-    if (!takeHeaderField(s, f))
-      return false;
-    ++out.header_fields;
-  }
-  if (!takeHeaderField(s, &out.device_version))
-    return false;
-  ++out.header_fields;
-  if (!takeHeaderField(s, &out.event_id))
-    return false;
-  ++out.header_fields;
   out.leef_delimiter = '\t';
   if (startsWith(out.format_version.view(), "2")) {
     // LEEF 2.0: an optional delimiter field ("^|", "0x5e|", "x5e|").
