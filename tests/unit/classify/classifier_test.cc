@@ -4,6 +4,7 @@
 #include <vw/signatures/loader.h>
 
 #include "fakes/fake_dpi_engine.h"
+#include "fakes/fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -80,11 +81,7 @@ struct Capture final : RecordSink {
   void httpRequest(const FlowRecord&, const HttpFacts&) override {}
 };
 
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::uint16_t dport,
                   std::uint8_t proto, TimeUs ts, std::uint8_t flags = 0,

@@ -2,15 +2,13 @@
 
 #include <vw/classify/dns_cache.h>
 
+#include "fakes/fixtures.h"
+
 using namespace vw;
 using namespace vw::classify;
 
 namespace {
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 } // namespace
 
 TEST_CASE("dns cache: entries are per client and expire with their TTL", "[classify]") {

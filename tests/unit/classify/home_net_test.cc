@@ -2,15 +2,13 @@
 
 #include <vw/classify/home_net.h>
 
+#include "fakes/fixtures.h"
+
 using namespace vw;
 using namespace vw::classify;
 
 namespace {
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 } // namespace
 
 TEST_CASE("home net: defaults cover RFC 1918, CGNAT, ULA and link-local", "[classify]") {

@@ -9,6 +9,7 @@
 #include <vw/signatures/loader.h>
 
 #include "fakes/fake_dpi_engine.h"
+#include "fakes/fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -219,11 +220,7 @@ struct Sink final : RecordSink {
   }
 };
 
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 std::span<const std::uint8_t> bytes(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

@@ -6,15 +6,13 @@
 #include <vw/classify/alert_dedup.h>
 #include <vw/classify/ledger.h>
 
+#include "fakes/fixtures.h"
+
 using namespace vw;
 using namespace vw::classify;
 
 namespace {
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 IpAddr nth(std::uint32_t i) {
   IpAddr a = ip("10.0.0.0");
   a.bytes[1] = static_cast<std::uint8_t>(i >> 16);

@@ -12,6 +12,7 @@
 #include <vw/signatures/loader.h>
 
 #include "fakes/fake_dpi_engine.h"
+#include "fakes/fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -109,11 +110,7 @@ struct Sink final : RecordSink {
   void inspectionFound(const InspectionRecord&) override {}
 };
 
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::uint16_t dport,
                   TimeUs ts, std::span<const std::uint8_t> payload) {
@@ -130,19 +127,7 @@ DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::ui
   return p;
 }
 
-void putName(std::vector<std::uint8_t>& m, const std::string& name) {
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto dot = name.find('.', start);
-    if (dot == std::string::npos)
-      dot = name.size();
-    m.push_back(static_cast<std::uint8_t>(dot - start));
-    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
-             name.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  m.push_back(0);
-}
+using test::putDnsName;
 
 void put16(std::vector<std::uint8_t>& m, std::uint16_t v) {
   m.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -153,7 +138,7 @@ std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id) {
   std::vector<std::uint8_t> m;
   put16(m, id);
   m.insert(m.end(), {0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
-  putName(m, name);
+  putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1});
   return m;
 }
@@ -169,11 +154,11 @@ std::vector<std::uint8_t> response(const std::string& name, std::uint16_t id,
   m.insert(m.end(), {0x81, 0x80, 0, 1});
   put16(m, an);
   m.insert(m.end(), {0, 0, 0, 0});
-  putName(m, name);
+  putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1});
   if (!target.empty()) {
     std::vector<std::uint8_t> rd;
-    putName(rd, target);
+    putDnsName(rd, target);
     m.insert(m.end(), {0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 1, 0x2c});
     put16(m, static_cast<std::uint16_t>(rd.size()));
     m.insert(m.end(), rd.begin(), rd.end());
@@ -182,7 +167,7 @@ std::vector<std::uint8_t> response(const std::string& name, std::uint16_t id,
     if (target.empty())
       m.insert(m.end(), {0xc0, 0x0c});
     else
-      putName(m, target);
+      putDnsName(m, target);
     m.insert(m.end(), {0, 1, 0, 1, 0, 0, 1, 0x2c, 0, 4});
     m.insert(m.end(), addr.begin(), addr.end());
   }

@@ -7,6 +7,7 @@
 #include <vw/signatures/loader.h>
 
 #include "fakes/fake_dpi_engine.h"
+#include "fakes/fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -148,11 +149,7 @@ struct Capture final : RecordSink {
   void httpRequest(const FlowRecord&, const HttpFacts&) override {}
 };
 
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::uint16_t dport,
                   std::uint8_t proto, TimeUs ts, std::uint8_t flags = 0,
@@ -171,19 +168,7 @@ DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::ui
   return p;
 }
 
-void putName(std::vector<std::uint8_t>& m, const std::string& name) {
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto dot = name.find('.', start);
-    if (dot == std::string::npos)
-      dot = name.size();
-    m.push_back(static_cast<std::uint8_t>(dot - start));
-    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
-             name.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  m.push_back(0);
-}
+using test::putDnsName;
 
 std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id) {
   std::vector<std::uint8_t> m = {static_cast<std::uint8_t>(id >> 8),
@@ -198,7 +183,7 @@ std::vector<std::uint8_t> query(const std::string& name, std::uint16_t id) {
                                  0,
                                  0,
                                  0};
-  putName(m, name);
+  putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1});
   return m;
 }
@@ -217,7 +202,7 @@ std::vector<std::uint8_t> response(const std::string& name, std::uint16_t id,
                                  0,
                                  0,
                                  0};
-  putName(m, name);
+  putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1, 0xc0, 0x0c, 0, 1, 0, 1});
   m.insert(m.end(), {static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
                      static_cast<std::uint8_t>(ttl >> 8), static_cast<std::uint8_t>(ttl)});

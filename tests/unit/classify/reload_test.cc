@@ -14,6 +14,7 @@
 #include <vw/signatures/loader.h>
 
 #include "fakes/fake_dpi_engine.h"
+#include "fakes/fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -122,11 +123,7 @@ struct Lines final : alerts::EventSink {
   }
 };
 
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 DecodedPacket pkt(const char* src, std::uint16_t sport, const char* dst, std::uint16_t dport,
                   TimeUs ts, std::uint8_t flags, std::span<const std::uint8_t> payload = {}) {

@@ -8,16 +8,14 @@
 #include <vw/classify/ledger.h>
 #include <vw/signatures/loader.h>
 
+#include "fakes/fixtures.h"
+
 using namespace vw;
 using namespace vw::classify;
 using Json = nlohmann::ordered_json;
 
 namespace {
-IpAddr ip(const char* s) {
-  IpAddr a;
-  REQUIRE(IpAddr::parse(s, a));
-  return a;
-}
+using test::ip;
 
 std::shared_ptr<const signatures::SignatureSet> emptySet() {
   signatures::LoadOptions lo;
