@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <vector>
 
 #include <vw/classify/ndpi_engine.h>
 
@@ -18,13 +20,49 @@ struct ModuleDeleter {
 };
 using ModulePtr = std::unique_ptr<ndpi_detection_module_struct, ModuleDeleter>;
 
+/// Freed flow structs kept for the engine's next flows (one engine per worker, so no locking):
+/// a flow that starts after another ended reuses its memory instead of a fresh zeroed
+/// allocation. At most kFlowPoolCap structs are kept; the rest go back to the heap.
+class FlowPool {
+public:
+  static constexpr std::size_t kFlowPoolCap = 64;
+
+  explicit FlowPool(std::size_t size) : size_(size) { free_.reserve(kFlowPoolCap); }
+  ~FlowPool() {
+    for (void* p : free_)
+      std::free(p);
+  }
+  FlowPool(const FlowPool&) = delete;
+  FlowPool& operator=(const FlowPool&) = delete;
+
+  ndpi_flow_struct* take() {
+    if (free_.empty())
+      return static_cast<ndpi_flow_struct*>(std::calloc(1, size_));
+    void* p = free_.back();
+    free_.pop_back();
+    std::memset(p, 0, size_); // the state nDPI expects of a new flow, as calloc gave it
+    return static_cast<ndpi_flow_struct*>(p);
+  }
+  void give(ndpi_flow_struct* f) {
+    ndpi_free_flow_data(f); // the members nDPI allocated; the struct itself stays ours
+    if (free_.size() < kFlowPoolCap)
+      free_.push_back(f);
+    else
+      std::free(f);
+  }
+
+private:
+  std::size_t size_;
+  std::vector<void*> free_; ///< capacity reserved up front: give() never allocates
+};
+
 class NdpiFlow final : public DpiFlow {
 public:
-  explicit NdpiFlow(std::size_t size)
-      : flow_(static_cast<ndpi_flow_struct*>(std::calloc(1, size))) {}
+  explicit NdpiFlow(std::shared_ptr<FlowPool> pool)
+      : pool_(std::move(pool)), flow_(pool_->take()) {}
   ~NdpiFlow() override {
     if (flow_ != nullptr)
-      ndpi_free_flow(flow_); // frees members and the struct itself
+      pool_->give(flow_);
   }
   NdpiFlow(const NdpiFlow&) = delete;
   NdpiFlow& operator=(const NdpiFlow&) = delete;
@@ -32,6 +70,7 @@ public:
   bool valid() const { return flow_ != nullptr; }
 
 private:
+  std::shared_ptr<FlowPool> pool_; ///< outlives the engine if a flow does
   ndpi_flow_struct* flow_;
 };
 
@@ -61,10 +100,11 @@ public:
     flow_size_ = ndpi_detection_get_sizeof_ndpi_flow_struct();
     // Field access into ndpi_flow_struct is only safe if our header matches the library.
     layout_ok_ = flow_size_ == sizeof(ndpi_flow_struct);
+    pool_ = std::make_shared<FlowPool>(flow_size_);
   }
 
   DpiFlowPtr newFlow() override {
-    auto f = std::make_unique<NdpiFlow>(flow_size_);
+    auto f = std::make_unique<NdpiFlow>(pool_);
     if (!f->valid())
       return nullptr;
     return f;
@@ -158,6 +198,7 @@ private:
   ModulePtr mod_;
   std::size_t flow_size_ = 0;
   bool layout_ok_ = false;
+  std::shared_ptr<FlowPool> pool_;
 };
 
 } // namespace
