@@ -259,7 +259,11 @@ private:
         diag("warning: a capture worker did not hand over its ledger in time; summary not "
              "rewritten");
       else if (!pipeline::writeSummaryFile(
-                   o_.pipe.summary, alerts::summaryJson(ledger, p_.matcher->set(), meta()), err))
+                   o_.pipe.summary,
+                   [&](const std::function<bool(std::string_view)>& sink) {
+                     return alerts::writeSummaryJson(ledger, p_.matcher->set(), meta(), sink);
+                   },
+                   err))
         diag("warning: " + err);
       scheduleSummary();
     });

@@ -174,8 +174,10 @@ int finishRun(Pipeline& p, const PipelineOptions& o, const pipeline::StatsView& 
     meta.tool_version = VW_VERSION;
     meta.signature_version = p.matcher->set().info().version;
     std::string err;
-    if (!pipeline::writeSummaryFile(o.summary, alerts::summaryJson(ledger, p.matcher->set(), meta),
-                                    err)) {
+    const auto produce = [&](const std::function<bool(std::string_view)>& sink) {
+      return alerts::writeSummaryJson(ledger, p.matcher->set(), meta, sink);
+    };
+    if (!pipeline::writeSummaryFile(o.summary, produce, err)) {
       diag(err);
       if (rc == kExitOk)
         rc = kExitInputError;

@@ -90,176 +90,251 @@ Json productRef(const signatures::SignatureSet& sigs, const std::string& vendor_
 
 } // namespace
 
-Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
-                 const SummaryMeta& meta) {
-  Json doc;
-  Json tool;
-  tool["version"] = meta.tool_version;
-  tool["signatures"] = meta.signature_version;
-  tool["inputs"] = meta.inputs;
-  tool["packets"] = meta.packets;
-  if (meta.first_packet_us != 0) {
-    tool["first_packet"] = isoTime(meta.first_packet_us);
-    tool["last_packet"] = isoTime(meta.last_packet_us);
-  }
-  const cl::LedgerEvictions& evx = ledger.evictions();
-  Json evictions;
-  evictions["hosts"] = evx.hosts;
-  evictions["instances"] = evx.instances;
-  evictions["web"] = evx.web;
-  evictions["inspection"] = evx.inspection;
-  evictions["dedup"] = evx.dedup;
-  evictions["journal_dropped"] = evx.journal_dropped;
-  tool["evictions"] = std::move(evictions);
-  doc["vendorwatch"] = std::move(tool);
+namespace {
 
-  Json hosts = Json::array();
+/// The document's sections, built one at a time: summaryJson() puts them into one tree,
+/// writeSummaryJson() dumps each (and each element of the arrays) and drops it, so that a
+/// summary of tens of thousands of hosts never holds the whole tree (issue 13.4).
+struct SummaryBuilder {
+  const cl::Ledger& ledger;
+  const signatures::SignatureSet& sigs;
+  const SummaryMeta& meta;
   struct VendorTotal {
     std::uint64_t hosts = 0, flows = 0, dns = 0, up = 0, down = 0;
   };
-  std::map<std::string, VendorTotal> totals;
-  const auto rows = sortedRows(ledger);
-  for (std::size_t i = 0; i < rows.size();) {
-    const vw::IpAddr& host = *rows[i].host;
-    Json h;
-    h["ip"] = host.toString();
-    Json vendors = Json::array();
-    for (; i < rows.size() && *rows[i].host == host; ++i) {
-      const cl::LedgerEntry& e = *rows[i].e;
-      const auto* v = sigs.findVendor(e.vendor_id);
+  std::map<std::string, VendorTotal> totals; // filled by hosts()
+
+  Json tool() const {
+    Json tool;
+    tool["version"] = meta.tool_version;
+    tool["signatures"] = meta.signature_version;
+    tool["inputs"] = meta.inputs;
+    tool["packets"] = meta.packets;
+    if (meta.first_packet_us != 0) {
+      tool["first_packet"] = isoTime(meta.first_packet_us);
+      tool["last_packet"] = isoTime(meta.last_packet_us);
+    }
+    const cl::LedgerEvictions& evx = ledger.evictions();
+    Json evictions;
+    evictions["hosts"] = evx.hosts;
+    evictions["instances"] = evx.instances;
+    evictions["web"] = evx.web;
+    evictions["inspection"] = evx.inspection;
+    evictions["dedup"] = evx.dedup;
+    evictions["journal_dropped"] = evx.journal_dropped;
+    tool["evictions"] = std::move(evictions);
+    return tool;
+  }
+
+  /// Calls `each` with every host object in order.
+  template <typename F> void hosts(F&& each) {
+    const auto rows = sortedRows(ledger);
+    for (std::size_t i = 0; i < rows.size();) {
+      const vw::IpAddr& host = *rows[i].host;
+      Json h;
+      h["ip"] = host.toString();
+      Json vendors = Json::array();
+      for (; i < rows.size() && *rows[i].host == host; ++i) {
+        const cl::LedgerEntry& e = *rows[i].e;
+        const auto* v = sigs.findVendor(e.vendor_id);
+        Json x;
+        x["id"] = e.vendor_id;
+        x["name"] = v != nullptr ? v->name : e.vendor_id;
+        x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
+        x["products"] = Json(std::vector<std::string>(e.products.begin(), e.products.end()));
+        x["flows"] = e.flows;
+        x["dns_lookups"] = e.dns_lookups;
+        x["bytes_to_vendor"] = e.bytes_to_vendor;
+        x["bytes_from_vendor"] = e.bytes_from_vendor;
+        x["first_seen"] = isoTime(e.first_seen);
+        x["last_seen"] = isoTime(e.last_seen);
+        x["confidence"] = cl::confidenceName(e.confidence);
+        x["evidence"] = evidenceArray(e.evidence);
+        x["role"] = cl::hostRoleName(e.role);
+        if (e.best.confidence != cl::Confidence::None) {
+          Json b;
+          b["product"] = e.best.product;
+          b["confidence"] = cl::confidenceName(e.best.confidence);
+          b["evidence"] = evidenceArray(e.best.evidence);
+          x["best"] = std::move(b);
+        }
+        Json bp = Json::object();
+        for (const auto& [pid, c] : e.by_product) {
+          Json y;
+          y["flows"] = c.flows;
+          y["dns_lookups"] = c.dns_lookups;
+          y["bytes_to_vendor"] = c.bytes_to_vendor;
+          y["bytes_from_vendor"] = c.bytes_from_vendor;
+          y["first_seen"] = isoTime(c.first_seen);
+          y["last_seen"] = isoTime(c.last_seen);
+          bp[pid] = std::move(y);
+        }
+        x["by_product"] = std::move(bp);
+        vendors.push_back(std::move(x));
+        auto& t = totals[e.vendor_id];
+        ++t.hosts;
+        t.flows += e.flows;
+        t.dns += e.dns_lookups;
+        t.up += e.bytes_to_vendor;
+        t.down += e.bytes_from_vendor;
+      }
+      h["vendors"] = std::move(vendors);
+      each(std::move(h));
+    }
+  }
+
+  template <typename F> void instances(F&& each) const {
+    for (const auto& [k, e] : ledger.instances()) {
       Json x;
-      x["id"] = e.vendor_id;
-      x["name"] = v != nullptr ? v->name : e.vendor_id;
-      x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
-      x["products"] = Json(std::vector<std::string>(e.products.begin(), e.products.end()));
+      x["ip"] = std::get<0>(k).toString();
+      x["vendor"] = vendorRef(sigs, e.vendor_id, true);
+      x["product"] = productRef(sigs, e.vendor_id, e.product_id);
+      x["flows"] = e.flows;
+      x["first_seen"] = isoTime(e.first_seen);
+      x["last_seen"] = isoTime(e.last_seen);
+      x["confidence"] = cl::confidenceName(e.confidence);
+      x["evidence"] = evidenceArray(e.evidence);
+      Json clients = Json::array();
+      std::size_t n = 0;
+      for (const auto& c : e.clients) {
+        if (n++ == cl::InstanceEntry::kListedClients)
+          break;
+        clients.push_back(c.toString());
+      }
+      x["clients"] = std::move(clients);
+      x["client_count"] = e.clientCount();
+      each(std::move(x));
+    }
+  }
+
+  template <typename F> void web(F&& each) const {
+    for (const auto& [k, e] : ledger.web()) {
+      Json x;
+      x["ip"] = k.first.toString();
+      x["vendor"] = vendorRef(sigs, e.vendor_id, false);
       x["flows"] = e.flows;
       x["dns_lookups"] = e.dns_lookups;
       x["bytes_to_vendor"] = e.bytes_to_vendor;
       x["bytes_from_vendor"] = e.bytes_from_vendor;
       x["first_seen"] = isoTime(e.first_seen);
       x["last_seen"] = isoTime(e.last_seen);
-      x["confidence"] = cl::confidenceName(e.confidence);
       x["evidence"] = evidenceArray(e.evidence);
-      x["role"] = cl::hostRoleName(e.role);
-      if (e.best.confidence != cl::Confidence::None) {
-        Json b;
-        b["product"] = e.best.product;
-        b["confidence"] = cl::confidenceName(e.best.confidence);
-        b["evidence"] = evidenceArray(e.best.evidence);
-        x["best"] = std::move(b);
-      }
-      Json bp = Json::object();
-      for (const auto& [pid, c] : e.by_product) {
-        Json y;
-        y["flows"] = c.flows;
-        y["dns_lookups"] = c.dns_lookups;
-        y["bytes_to_vendor"] = c.bytes_to_vendor;
-        y["bytes_from_vendor"] = c.bytes_from_vendor;
-        y["first_seen"] = isoTime(c.first_seen);
-        y["last_seen"] = isoTime(c.last_seen);
-        bp[pid] = std::move(y);
-      }
-      x["by_product"] = std::move(bp);
-      vendors.push_back(std::move(x));
-      auto& t = totals[e.vendor_id];
-      ++t.hosts;
-      t.flows += e.flows;
-      t.dns += e.dns_lookups;
-      t.up += e.bytes_to_vendor;
-      t.down += e.bytes_from_vendor;
+      each(std::move(x));
     }
-    h["vendors"] = std::move(vendors);
-    hosts.push_back(std::move(h));
   }
-  doc["hosts"] = std::move(hosts);
 
-  Json instances = Json::array();
-  for (const auto& [k, e] : ledger.instances()) {
-    Json x;
-    x["ip"] = std::get<0>(k).toString();
-    x["vendor"] = vendorRef(sigs, e.vendor_id, true);
-    x["product"] = productRef(sigs, e.vendor_id, e.product_id);
-    x["flows"] = e.flows;
-    x["first_seen"] = isoTime(e.first_seen);
-    x["last_seen"] = isoTime(e.last_seen);
-    x["confidence"] = cl::confidenceName(e.confidence);
-    x["evidence"] = evidenceArray(e.evidence);
-    Json clients = Json::array();
-    std::size_t n = 0;
-    for (const auto& c : e.clients) {
-      if (n++ == cl::InstanceEntry::kListedClients)
-        break;
-      clients.push_back(c.toString());
+  template <typename F> void inspection(F&& each) const {
+    for (const auto& [k, e] : ledger.inspection()) {
+      Json x;
+      x["vendor"] = vendorRef(sigs, std::get<0>(k), true);
+      x["product"] = productRef(sigs, std::get<0>(k), std::get<1>(k));
+      x["ca"] = std::get<2>(k);
+      x["flows"] = e.flows;
+      x["hosts"] = e.hostCount();
+      x["first_seen"] = isoTime(e.first_seen);
+      x["last_seen"] = isoTime(e.last_seen);
+      each(std::move(x));
     }
-    x["clients"] = std::move(clients);
-    x["client_count"] = e.clientCount();
-    instances.push_back(std::move(x));
   }
-  doc["instances"] = std::move(instances);
 
-  Json web = Json::array();
-  for (const auto& [k, e] : ledger.web()) {
-    Json x;
-    x["ip"] = k.first.toString();
-    x["vendor"] = vendorRef(sigs, e.vendor_id, false);
-    x["flows"] = e.flows;
-    x["dns_lookups"] = e.dns_lookups;
-    x["bytes_to_vendor"] = e.bytes_to_vendor;
-    x["bytes_from_vendor"] = e.bytes_from_vendor;
-    x["first_seen"] = isoTime(e.first_seen);
-    x["last_seen"] = isoTime(e.last_seen);
-    x["evidence"] = evidenceArray(e.evidence);
-    web.push_back(std::move(x));
+  /// After hosts(): the per-vendor totals.
+  template <typename F> void vendors(F&& each) const {
+    for (const auto& [id, t] : totals) {
+      const auto* v = sigs.findVendor(id);
+      Json x;
+      x["id"] = id;
+      x["name"] = v != nullptr ? v->name : id;
+      x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
+      x["hosts"] = t.hosts;
+      x["flows"] = t.flows;
+      x["dns_lookups"] = t.dns;
+      x["bytes_to_vendor"] = t.up;
+      x["bytes_from_vendor"] = t.down;
+      each(std::move(x));
+    }
   }
-  doc["web"] = std::move(web);
 
-  Json insp = Json::array();
-  for (const auto& [k, e] : ledger.inspection()) {
-    Json x;
-    x["vendor"] = vendorRef(sigs, std::get<0>(k), true);
-    x["product"] = productRef(sigs, std::get<0>(k), std::get<1>(k));
-    x["ca"] = std::get<2>(k);
-    x["flows"] = e.flows;
-    x["hosts"] = e.hostCount();
-    x["first_seen"] = isoTime(e.first_seen);
-    x["last_seen"] = isoTime(e.last_seen);
-    insp.push_back(std::move(x));
+  Json coverage() const {
+    const cl::Coverage& c = ledger.coverage();
+    Json cov;
+    cov["flows"] = c.flows;
+    cov["flows_attributed"] = c.flows_attributed;
+    cov["bytes"] = c.bytes;
+    cov["bytes_attributed"] = c.bytes_attributed;
+    cov["tls_flows"] = c.tls_flows;
+    cov["tls_flows_without_sni"] = c.tls_flows_without_sni;
+    cov["tls_without_sni_share"] = c.tls_flows == 0 ? 0.0
+                                                    : static_cast<double>(c.tls_flows_without_sni) /
+                                                          static_cast<double>(c.tls_flows);
+    cov["dns_cache_attributions"] = c.dns_cache_attributions;
+    cov["dns_unsolicited"] = c.dns_unsolicited;
+    cov["dns_pending_evicted"] = c.dns_pending_evicted;
+    cov["web_verdicts"] = c.web_verdicts;
+    return cov;
   }
-  doc["inspection"] = std::move(insp);
+};
 
-  Json vt = Json::array();
-  for (const auto& [id, t] : totals) {
-    const auto* v = sigs.findVendor(id);
-    Json x;
-    x["id"] = id;
-    x["name"] = v != nullptr ? v->name : id;
-    x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
-    x["hosts"] = t.hosts;
-    x["flows"] = t.flows;
-    x["dns_lookups"] = t.dns;
-    x["bytes_to_vendor"] = t.up;
-    x["bytes_from_vendor"] = t.down;
-    vt.push_back(std::move(x));
+/// `j` dumped as nlohmann's dump(2) would print it `depth` levels down: the same text with
+/// every line break followed by 2 x depth more spaces (a line break inside a string is escaped,
+/// so every raw one is structural).
+std::string dumpAt(const Json& j, int depth) {
+  const std::string flat = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+  std::string out;
+  out.reserve(flat.size() + flat.size() / 8);
+  for (const char c : flat) {
+    out += c;
+    if (c == '\n')
+      out += pad;
   }
-  doc["vendors"] = std::move(vt);
+  return out;
+}
 
-  const cl::Coverage& c = ledger.coverage();
-  Json cov;
-  cov["flows"] = c.flows;
-  cov["flows_attributed"] = c.flows_attributed;
-  cov["bytes"] = c.bytes;
-  cov["bytes_attributed"] = c.bytes_attributed;
-  cov["tls_flows"] = c.tls_flows;
-  cov["tls_flows_without_sni"] = c.tls_flows_without_sni;
-  cov["tls_without_sni_share"] = c.tls_flows == 0 ? 0.0
-                                                  : static_cast<double>(c.tls_flows_without_sni) /
-                                                        static_cast<double>(c.tls_flows);
-  cov["dns_cache_attributions"] = c.dns_cache_attributions;
-  cov["dns_unsolicited"] = c.dns_unsolicited;
-  cov["dns_pending_evicted"] = c.dns_pending_evicted;
-  cov["web_verdicts"] = c.web_verdicts;
-  doc["coverage"] = std::move(cov);
+} // namespace
+
+Json summaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
+                 const SummaryMeta& meta) {
+  SummaryBuilder b{ledger, sigs, meta, {}};
+  Json doc;
+  doc["vendorwatch"] = b.tool();
+  const auto section = [&doc](const char* key) {
+    Json& arr = doc[key];
+    arr = Json::array();
+    return [&arr](Json&& x) { arr.push_back(std::move(x)); };
+  };
+  b.hosts(section("hosts"));
+  b.instances(section("instances"));
+  b.web(section("web"));
+  b.inspection(section("inspection"));
+  b.vendors(section("vendors"));
+  doc["coverage"] = b.coverage();
   return doc;
+}
+
+bool writeSummaryJson(const cl::Ledger& ledger, const signatures::SignatureSet& sigs,
+                      const SummaryMeta& meta, const std::function<bool(std::string_view)>& out) {
+  SummaryBuilder b{ledger, sigs, meta, {}};
+  bool ok = out("{\n  \"vendorwatch\": ") && out(dumpAt(b.tool(), 1));
+  const auto array = [&](const char* key, auto&& produce) {
+    if (!ok)
+      return;
+    ok = out(",\n  \"") && out(key) && out("\": [");
+    bool first = true;
+    produce([&](Json&& x) {
+      if (!ok)
+        return;
+      ok = out(first ? "\n    " : ",\n    ") && out(dumpAt(x, 2));
+      first = false;
+    });
+    if (ok)
+      ok = out(first ? "]" : "\n  ]");
+  };
+  array("hosts", [&](auto&& f) { b.hosts(f); });
+  array("instances", [&](auto&& f) { b.instances(f); });
+  array("web", [&](auto&& f) { b.web(f); });
+  array("inspection", [&](auto&& f) { b.inspection(f); });
+  array("vendors", [&](auto&& f) { b.vendors(f); });
+  return ok && out(",\n  \"coverage\": ") && out(dumpAt(b.coverage(), 1)) && out("\n}");
 }
 
 namespace {

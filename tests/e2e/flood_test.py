@@ -28,12 +28,13 @@ RSS_BOUND_MB = 100   # the issue's memory budget for default settings
 HOSTS = 300_000       # address flood: distinct internal sources
 HOST_CAP = 32_768     # the ledger's default host x vendor cap
 VENDOR_DST = bytes([52, 25, 223, 26])  # in a CrowdStrike `cidr` indicator of the shipped set
-# The address flood's bound is NOT the issue's 100 MB: each of the 262,144 attributed flows
-# holds about 1.3 KB of facts and each of the ledger's 32,768 host entries about 3.5 KB, so
-# the caps themselves allow ~450 MB (docs/performance.md). Measured at 300k hosts: 484 MiB (1
-# worker), 526 MiB (2); before the bounded hand-over 674 and 816 MiB. This bound catches an
-# unbounded event batch coming back; lowering it needs smaller flow facts and ledger entries.
-ADDR_RSS_BOUND_MB = 640
+# The address flood's bound is NOT the issue's 100 MB. heaptrack (docs/performance.md, "Address
+# flood") puts the run's own state at ~125 MB: the flow table's 262,144 slots (49 MB), the
+# ledger's host entries (~1.5 KB each at the 32,768 cap: ~50 MB), the dedup map (~10 MB),
+# nDPI and rings; a second worker adds its table and ledger copy. Measured at 300k hosts:
+# 240 MiB (1 worker), 323 MiB (2). The summary used to be built as one JSON tree (~190 MB at
+# the host cap) and dumped to one string: 484 and 527 MiB then, which this bound fails.
+ADDR_RSS_BOUND_MB = 400
 
 
 def csum(hdr):

@@ -170,25 +170,53 @@ bool summaryWritable(const std::string& path, std::string& err) {
 
 bool writeSummaryFile(const std::string& path, const nlohmann::ordered_json& doc,
                       std::string& err) {
+  return writeSummaryFile(
+      path,
+      [&doc](const std::function<bool(std::string_view)>& sink) {
+        return sink(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+      },
+      err);
+}
+
+bool writeSummaryFile(const std::string& path, const SummaryProducer& produce, std::string& err) {
   const std::string tmp = path + ".tmp";
-  const std::string text = doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     err = errnoText("write summary", tmp);
     return false;
   }
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      err = errnoText("write summary", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return false;
+  // Written in blocks of about 1 MiB: the text is never held whole.
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::string buf;
+  buf.reserve(kBlock);
+  bool failed = false;
+  const auto flush = [&]() {
+    std::size_t done = 0;
+    while (!failed && done < buf.size()) {
+      const ssize_t n = ::write(fd, buf.data() + done, buf.size() - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0) {
+        err = errnoText("write summary", tmp);
+        failed = true;
+        break;
+      }
+      done += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
+    buf.clear();
+    return !failed;
+  };
+  const auto sink = [&](std::string_view text) {
+    buf.append(text);
+    return buf.size() < kBlock || flush();
+  };
+  const bool produced = produce(sink) && sink("\n") && flush();
+  if (!produced) {
+    if (!failed)
+      err = "write summary '" + tmp + "': the document could not be produced";
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
   }
   if (::fsync(fd) != 0 && errno != EINVAL) { // EINVAL: a special file that cannot sync
     err = errnoText("sync summary", tmp);

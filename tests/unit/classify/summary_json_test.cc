@@ -97,6 +97,52 @@ TEST_CASE("summary: the new sections are written and read back identically", "[s
   CHECK(again.dump() == doc.dump());
 }
 
+TEST_CASE("summary: the piecewise writer prints exactly the document's dump", "[summary]") {
+  const auto set = emptySet();
+  Ledger l = sample();
+  // A second host with two vendors, a control byte and invalid UTF-8 (replaced alike by both).
+  const LedgerEvidence odd[] = {{"http.host",
+                                 "a\x01"
+                                 "b\xff.example",
+                                 "example", "https://c"}};
+  LedgerAdd a;
+  a.host = ip("10.0.0.3");
+  a.vendor_id = "zscaler";
+  a.product_id = "zia";
+  a.confidence = Confidence::Medium;
+  a.flows = 2;
+  a.evidence = odd;
+  l.addClient(a);
+  a.vendor_id = "okta";
+  l.addClient(a);
+  alerts::SummaryMeta meta;
+  meta.inputs = {"x.pcap"};
+  meta.first_packet_us = 1'700'000'000'000'000;
+  meta.last_packet_us = 1'700'000'000'000'001;
+  const Ledger empty;
+  for (const Ledger* led : std::initializer_list<const Ledger*>{&l, &empty}) {
+    const Ledger& use = *led;
+    const std::string want = alerts::summaryJson(use, *set, meta)
+                                 .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string got;
+    std::size_t pieces = 0;
+    REQUIRE(alerts::writeSummaryJson(use, *set, meta, [&](std::string_view t) {
+      got += t;
+      ++pieces;
+      return true;
+    }));
+    CHECK(got == want);
+    CHECK(pieces > 1);
+  }
+  // A failing sink stops the writer.
+  std::size_t calls = 0;
+  CHECK_FALSE(alerts::writeSummaryJson(l, *set, meta, [&](std::string_view) {
+    ++calls;
+    return false;
+  }));
+  CHECK(calls == 1);
+}
+
 TEST_CASE("summary: an older summary without the new sections is read", "[summary]") {
   const Json old = Json::parse(R"({"vendorwatch":{"version":"0.1.0","signatures":"x","inputs":[],
     "packets":3},

@@ -3,7 +3,9 @@
 /// The end-of-scan summary (--summary FILE) and the per-host table printed to the terminal.
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +30,14 @@ struct SummaryMeta {
 /// Vendor and product names come from `sigs`, with the id as the name when it lacks them.
 nlohmann::ordered_json summaryJson(const classify::Ledger& ledger,
                                    const signatures::SignatureSet& sigs, const SummaryMeta& meta);
+
+/// The same document as summaryJson(...).dump(2) (replacing invalid UTF-8), written through
+/// `out` in pieces: one section, or one element of a section's array, is built, dumped and
+/// dropped at a time, so memory holds one host's tree instead of the whole document (a summary
+/// at the ledger's host cap is tens of MB of text and several times that as a tree; issue
+/// 13.4). Stops and returns false as soon as `out` returns false.
+bool writeSummaryJson(const classify::Ledger& ledger, const signatures::SignatureSet& sigs,
+                      const SummaryMeta& meta, const std::function<bool(std::string_view)>& out);
 
 /// Reads the ledger sections of a summary document back (hosts, instances, web, inspection,
 /// coverage, evictions) and adds them to `out`. Summaries written before a section existed

@@ -6,9 +6,11 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +73,12 @@ bool summaryWritable(const std::string& path, std::string& err);
 /// PATH, so that readers never see a partial file. False + message on any failure (the
 /// front ends exit 1 at the end of a run; a periodic live write only warns).
 bool writeSummaryFile(const std::string& path, const nlohmann::ordered_json& doc, std::string& err);
+
+/// The same for a document written in pieces: `produce` passes the text to the sink it is given
+/// (which returns false once a write failed), and the file gets a final newline. Used with
+/// alerts::writeSummaryJson so that a large summary is never held whole in memory.
+using SummaryProducer = std::function<bool(const std::function<bool(std::string_view)>& sink)>;
+bool writeSummaryFile(const std::string& path, const SummaryProducer& produce, std::string& err);
 
 /// Flushes every sink, waiting at most `timeout_ms` each; returns one message per sink that
 /// could not deliver everything.
