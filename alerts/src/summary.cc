@@ -724,7 +724,7 @@ std::string instanceTable(const cl::Ledger& ledger, const signatures::SignatureS
 std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& sigs) {
   std::string out;
   const auto rows = sortedRows(ledger);
-  const std::string instances = instanceTable(ledger, sigs);
+  std::string instances = instanceTable(ledger, sigs);
   if (rows.empty() && instances.empty())
     return "vendorwatch: no host talked to a listed vendor.\n";
   if (rows.empty())

@@ -213,7 +213,7 @@ std::string fileFingerprint(const std::string& path, std::string& err) {
   const auto size = static_cast<std::uint64_t>(st.st_size);
   constexpr std::uint64_t kPart = 1 << 20;
   std::uint64_t h = 1469598103934665603ULL; // FNV-1a 64
-  std::vector<unsigned char> buf(64 * 1024);
+  std::vector<unsigned char> buf(std::size_t{64} * 1024);
   auto feed = [&](std::uint64_t from, std::uint64_t n) {
     if (std::fseek(f, static_cast<long>(from), SEEK_SET) != 0)
       return false;
@@ -354,7 +354,7 @@ struct LedgerStore::Impl {
   }
 
   bool putVerdict(Kind kind, const std::string& address, const std::string& vendor,
-                  const std::string& product, const std::string& detail, Json doc,
+                  const std::string& product, const std::string& detail, const Json& doc,
                   std::string& err) {
     const std::string key = kindKey(static_cast<int>(kind), address, vendor, product, detail);
     const std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -599,7 +599,7 @@ bool LedgerStore::Impl::putState(std::int64_t run, const CommitState& st, std::s
         for (const char* key : {"confidence", "best", "evidence", "products"})
           if (v.contains(key))
             d[key] = v[key];
-        if (!putVerdict(k, ip, vid, "", "", std::move(d), err))
+        if (!putVerdict(k, ip, vid, "", "", d, err))
           return false;
       }
     }
@@ -649,7 +649,7 @@ bool LedgerStore::Impl::putState(std::int64_t run, const CommitState& st, std::s
       const std::string ip = sec.kind == Kind::Inspection ? "" : jstr(x, "ip");
       const std::string product = sec.kind == Kind::Web ? "" : pid;
       const std::string detail = sec.kind == Kind::Inspection ? jstr(x, "ca") : "";
-      if (!putVerdict(sec.kind, ip, vid, product, detail, std::move(d), err))
+      if (!putVerdict(sec.kind, ip, vid, product, detail, d, err))
         return false;
     }
   }
@@ -807,17 +807,17 @@ bool LedgerStore::compact(int retain_days, int hourly_days, CompactStats& st, st
     Stmt fold(im.db,
               "INSERT INTO activity(series,period,span,flows,dns_lookups,bytes_to,bytes_from,"
               "first_off,last_off,confidence) "
-              "SELECT series, (period/86400)*86400 AS day, 24, sum(flows), sum(dns_lookups), "
+              "SELECT series, (period/86400)*86400 AS day, ?2, sum(flows), sum(dns_lookups), "
               "sum(bytes_to), sum(bytes_from), min(period%86400+first_off), "
               "max(period%86400+last_off), max(confidence) FROM activity "
-              "WHERE span=1 AND period<?1 GROUP BY series, day "
+              "WHERE span=?3 AND period<?1 GROUP BY series, day "
               "ON CONFLICT(series,period,span) DO UPDATE SET flows=flows+excluded.flows, "
               "dns_lookups=dns_lookups+excluded.dns_lookups, bytes_to=bytes_to+excluded.bytes_to, "
               "bytes_from=bytes_from+excluded.bytes_from, "
               "first_off=min(first_off,excluded.first_off), "
               "last_off=max(last_off,excluded.last_off), "
               "confidence=max(confidence,excluded.confidence)");
-    fold.bind(1, cut);
+    fold.bind(1, cut).bind(2, kSpanDay).bind(3, kSpanHour);
     if (!fold.run())
       return rollback(dbErr(im.db));
     st.daily_rows_written = static_cast<std::uint64_t>(sqlite3_changes(im.db));
@@ -1173,6 +1173,7 @@ bool LedgerStore::exportSummary(OJson& out, std::string& err) {
   for (const auto& [k, a] : clients)
     byHost[k.first].emplace_back(k.second, &a);
   std::vector<std::pair<std::array<unsigned char, 17>, const std::string*>> order;
+  order.reserve(byHost.size());
   for (const auto& entry : byHost)
     order.emplace_back(addressKey(entry.first), &entry.first);
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
