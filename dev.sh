@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vendorwatch developer entry point.
 #   ./dev.sh demo   install packages, build, scan the bundled demo capture and print the host table
-#   ./dev.sh test   install packages, check the format, build (warnings as errors), run every
+#   ./dev.sh test   install packages, check the format, build (warnings as errors), run
+#                   clang-tidy (.clang-tidy allow-list, findings are errors), run every
 #                   test through ctest, then the unit tests again under ASan+UBSan, and the
 #                   threaded pipeline under ThreadSanitizer
 #   ./dev.sh deps   only install the Debian packages
@@ -15,7 +16,7 @@ jobs=${JOBS:-$(nproc)}
 if [ "${CI:-}" = true ] || [ "${VW_CI:-0}" != 0 ]; then export VW_NO_SKIP=1; fi
 
 # Build dependencies, and the real peers the tests run (tshark, rsyslog, tcpreplay, ...).
-PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format-14
+PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev clang-format-14 clang-tidy-14
       libpcap-dev libndpi-dev libndpi-bin libboost-dev libboost-system-dev libfmt-dev catch2
       libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libssl-dev libsodium-dev
       tshark wireshark-common tcpdump tcpreplay iproute2 rsyslog rsyslog-openssl
@@ -73,6 +74,8 @@ case "${1:-}" in
     # Every tracked C++ file as clang-format 14 writes it (fix: .ci/format-check --fix).
     .ci/format-check
     build build -DCMAKE_BUILD_TYPE=Release -DVW_WERROR=ON -DVW_BUILD_TESTS=ON
+    # clang-tidy allow-list (.clang-tidy: bugprone-*, performance-*), every finding an error.
+    .ci/clang-tidy build "$jobs"
     run_ctest build -j"$jobs"
     # Unit tests and fuzz-corpus replays again under AddressSanitizer + UBSan.
     build build-asan -DCMAKE_BUILD_TYPE=Debug -DVW_WERROR=ON -DVW_BUILD_TESTS=ON \
