@@ -113,7 +113,7 @@ int runScan(const ScanOptions& so) {
 
   pipeline::StatsView view;
   view.input = std::move(in);
-  view.pool = pool.snapshot(/*with_ledger=*/true);
+  view.pool = pool.takeSnapshot();
   view.worker_packets = pool.routed();
   view.scan = inputs;
   alerts::SummaryMeta meta;

@@ -382,6 +382,28 @@ void Ledger::merge(const Ledger& o) {
     else
       it->second.merge(v);
   }
+  mergeTail(o);
+}
+
+void Ledger::merge(Ledger&& o) {
+  // std::map::merge splices the nodes whose key is missing here and leaves the others in `o`:
+  // those add up exactly as in merge(const Ledger&).
+  entries_.merge(o.entries_);
+  for (const auto& [k, v] : o.entries_)
+    entries_.find(k)->second.merge(v);
+  instances_.merge(o.instances_);
+  for (const auto& [k, v] : o.instances_)
+    instances_.find(k)->second.merge(v);
+  web_.merge(o.web_);
+  for (const auto& [k, v] : o.web_)
+    web_.find(k)->second.merge(v);
+  inspection_.merge(o.inspection_);
+  for (const auto& [k, v] : o.inspection_)
+    inspection_.find(k)->second.merge(v);
+  mergeTail(o);
+}
+
+void Ledger::mergeTail(const Ledger& o) {
   coverage_.merge(o.coverage_);
   evictions_.merge(o.evictions_);
   evictions_.hosts += evictOldest(entries_, caps_.hosts);

@@ -293,6 +293,18 @@ PoolSnapshot WorkerPool::snapshot(bool with_ledger) const {
   return out;
 }
 
+PoolSnapshot WorkerPool::takeSnapshot() {
+  PoolSnapshot out;
+  if (started_ && !finished_)
+    return out;
+  for (auto& w : workers_)
+    if (w->unit.classifier) {
+      out += snapshotOf(*w->unit.classifier, *w->unit.eve, /*with_ledger=*/false);
+      out.ledger.merge(std::move(w->unit.classifier->ledger()));
+    }
+  return out;
+}
+
 void WorkerPool::finish(classify::EndReason why) {
   if (!started_ || finished_)
     return;

@@ -181,3 +181,45 @@ TEST_CASE("summary: malformed documents are refused with the path of the problem
       l, err));
   CHECK(err.find("instances[0]") != std::string::npos);
 }
+
+TEST_CASE("summary: a ledger merged by move equals the one merged by copy", "[summary][ledger]") {
+  const auto set = emptySet();
+  // `base` shares host 10.0.0.1 x crowdstrike, the instance and the web entry with sample();
+  // the other keys are new to it. Both halves of merge(Ledger&&) are exercised: spliced nodes
+  // and entries that add up.
+  const auto fresh = [] {
+    Ledger base(LedgerCaps{});
+    base.enableJournal(true);
+    Ledger s = sample();
+    base.merge(s);
+    LedgerAdd a;
+    a.host = ip("10.0.0.7");
+    a.vendor_id = "okta";
+    a.product_id = "verify";
+    a.confidence = Confidence::Low;
+    a.flows = 1;
+    base.addClient(a);
+    return base;
+  };
+  Ledger by_copy = fresh(), by_move = fresh();
+  Ledger src = sample();
+  src.enableJournal(true);
+  LedgerAdd a;
+  a.host = ip("10.0.0.8");
+  a.vendor_id = "zscaler";
+  a.product_id = "zia";
+  a.confidence = Confidence::Medium;
+  a.flows = 2;
+  src.addClient(a);
+  Ledger src2 = src;
+  by_copy.merge(src);
+  by_move.merge(std::move(src2));
+  const alerts::SummaryMeta meta;
+  CHECK(alerts::summaryJson(by_move, *set, meta).dump() ==
+        alerts::summaryJson(by_copy, *set, meta).dump());
+  CHECK(by_move.entries().size() == 3);
+  const auto j1 = by_copy.drainJournal(), j2 = by_move.drainJournal();
+  REQUIRE(j1.size() == j2.size());
+  for (std::size_t i = 0; i < j1.size(); ++i)
+    CHECK(j1[i].flows == j2[i].flows);
+}

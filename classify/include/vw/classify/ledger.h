@@ -210,6 +210,10 @@ public:
   /// Adds another ledger (another worker's, or a decoded summary). Caps apply. When `o`
   /// records a journal, this ledger records one too and adds `o`'s rows to it.
   void merge(const Ledger& o);
+  /// The same result, but the entries this ledger lacks are moved over from `o` (map nodes
+  /// spliced, nothing copied): the end-of-run hand-over of a worker's ledger, which otherwise
+  /// holds the entries twice or three times at the memory peak. `o` is left with the rest.
+  void merge(Ledger&& o);
 
   /// Journal of per-hour deltas (off by default). Rows are recorded for every addition from
   /// the moment it is enabled.
@@ -242,6 +246,7 @@ private:
   void journal(JournalKind kind, const IpAddr& addr, std::string_view vendor,
                std::string_view product, std::string_view ca, const LedgerAdd& add);
   void enforceCaps();
+  void mergeTail(const Ledger& o); ///< coverage, evictions, caps and journal of merge()
 
   LedgerCaps caps_;
   std::map<Key, LedgerEntry> entries_;

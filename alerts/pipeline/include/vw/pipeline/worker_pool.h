@@ -104,6 +104,10 @@ public:
   /// The merged state of every worker. Only after finish() (before, it would race with the
   /// workers; the progress line uses the counters below instead).
   PoolSnapshot snapshot(bool with_ledger) const;
+  /// The same with the ledger, moved out of the workers' classifiers instead of copied (the
+  /// end of a run: the ledgers are not held twice at the memory peak). The workers' ledgers
+  /// are empty afterwards.
+  PoolSnapshot takeSnapshot();
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(workers_.size()); }
 
