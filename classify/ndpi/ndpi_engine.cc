@@ -183,8 +183,16 @@ public:
   bool isTls(const DpiVerdict& v) const override { return isProto(v, NDPI_PROTOCOL_TLS); }
   bool isQuic(const DpiVerdict& v) const override { return isProto(v, NDPI_PROTOCOL_QUIC); }
   bool wantsMorePackets(const DpiVerdict& v) const override {
-    // TLS/DTLS: the certificate comes later. QUIC: a ClientHello spread over several Initials
-    // names the application (the SNI) only at its last packet.
+    // TLS over TCP whose application nDPI has already named (from the SNI or the server's
+    // address): nothing nDPI reads later changes that label, and the server's certificate is
+    // read by our own X.509 walk (classify/src/inspect_tls_server.cc), so nDPI's reassembly of
+    // the server flight (its largest per-flow buffers) is skipped. Plain TLS: nDPI may still
+    // name the application from the certificate (e.g. TLS.FortiClient). DTLS: the certificate
+    // comes later. QUIC: a ClientHello spread over several Initials names the application
+    // (the SNI) only at its last packet.
+    if (v.master_proto == NDPI_PROTOCOL_TLS && v.app_proto != NDPI_PROTOCOL_UNKNOWN &&
+        v.app_proto != NDPI_PROTOCOL_TLS)
+      return false;
     return isProto(v, NDPI_PROTOCOL_TLS) || isProto(v, NDPI_PROTOCOL_DTLS) ||
            isProto(v, NDPI_PROTOCOL_QUIC);
   }

@@ -56,8 +56,16 @@ public:
     finish(st);
   }
 
-  bool wantsMore(const FlowEntry&, const OnPremState& st) const override {
-    return st.tls == OnPremState::Tls::Collecting && !st.cert_done;
+  bool wantsMore(const FlowEntry& f, const OnPremState& st) const override {
+    if (st.cert_done)
+      return false;
+    if (st.tls == OnPremState::Tls::Collecting)
+      return true;
+    // nDPI ends at the ClientHello of TLS over TCP: the server's flight that follows is read
+    // here only, so a flow whose client sent one stays inspected until that flight starts (or
+    // the server sends kMaxServerPayloadsBeforeTls payloads that are not TLS).
+    return st.tls == OnPremState::Tls::Idle && !st.http_collecting && f.inspect != nullptr &&
+           f.inspect->tls == TlsState::Done;
   }
 
 private:

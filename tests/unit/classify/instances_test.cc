@@ -10,6 +10,8 @@
 
 #include "fakes/fake_dpi_engine.h"
 #include "fakes/fixtures.h"
+#include "unit/proto/tls_fixtures.h"
+#include "unit/proto/tls_server_fixtures.h"
 
 using namespace vw;
 using namespace vw::classify;
@@ -220,7 +222,7 @@ struct Sink final : RecordSink {
   }
 };
 
-using test::ip;
+using vw::test::ip;
 
 std::span<const std::uint8_t> bytes(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -251,7 +253,7 @@ constexpr std::uint8_t kTcp = ipproto::kTcp;
 constexpr std::uint8_t kUdp = ipproto::kUdp;
 
 struct Rig {
-  test::FakeDpiEngine eng;
+  vw::test::FakeDpiEngine eng;
   Sink sink;
   ClassifierConfig cfg;
   std::unique_ptr<Classifier> c;
@@ -440,6 +442,28 @@ TEST_CASE("instances: a device certificate of an internal server", "[classify][i
   CHECK(srv->field == "tls.subject");
   CHECK(r.sink.find("10.0.0.200", "client") != nullptr);
   CHECK(r.sink.inspections.empty());
+}
+
+TEST_CASE("instances: the certificate is read by our own walk when the DPI engine ended at the "
+          "ClientHello",
+          "[classify][instances]") {
+  // nDPI stops at the ClientHello of TLS over TCP once it has named the application: the
+  // server's flight that follows must still be read (regression: the inspection ended with the
+  // ClientHello, before the server's first byte, and the certificate was lost).
+  Rig r;
+  r.eng.proto = 91;     // TLS, named at the first payload packet
+  r.eng.done_after = 1; // and done there: the engine never sees the certificate
+  r.handshake("10.0.0.200", 41100, "10.0.0.1", 443, 1'000'000);
+  const std::span<const std::uint8_t> hello(vw::classify::test::kCurlNtop);
+  r.c->onPacket(pkt("10.0.0.200", 41100, "10.0.0.1", 443, kTcp, 1'000'010, kAck, hello, 1));
+  CHECK(r.eng.live_flows == 0); // the engine's state is gone after the ClientHello
+  const std::span<const std::uint8_t> flight(vw::classify::test::kFortiGateTls12);
+  r.c->onPacket(pkt("10.0.0.1", 443, "10.0.0.200", 41100, kTcp, 1'000'020, kAck, flight, 1));
+  const Alert* srv = r.sink.find("10.0.0.1", "server");
+  REQUIRE(srv != nullptr);
+  CHECK(srv->field == "tls.subject");
+  CHECK(srv->value == vw::classify::test::kFortiGateTls12Subject0);
+  r.c->endAll(EndReason::EndOfInput);
 }
 
 TEST_CASE("instances: flows from a vendor's edge into an internal server: low, then medium "
