@@ -37,7 +37,8 @@ struct FlowFacts;   // facts extracted from the flow (owned strings), allocated 
 /// One flow slot. Kept small: identity, counters, times and two owning pointers. Facts and
 /// inspection state live outside and are freed as soon as they are not needed.
 struct FlowEntry {
-  FlowKey key{};
+  FlowKey key{}; // 42 bytes: the DPI labels fill the 6 up to the next 8-byte field
+  std::uint16_t dpi_master = 0, dpi_app = 0, dpi_category = 0;
   std::uint64_t id = 0; ///< deterministic id (hash of key and start time)
   TimeUs first_ts = 0;
   TimeUs last_ts = 0;
@@ -51,12 +52,11 @@ struct FlowEntry {
   bool closing = false;
   std::uint8_t fin_seen = 0; ///< bit 0: initiator sent FIN, bit 1: responder sent FIN
   bool rst_seen = false;
-  bool inspect_done = false;   ///< deep inspection finished (state freed)
-  std::uint8_t confidence = 0; ///< of the flow's host verdict: 0 none, 1 low, 2 medium, 3 high
-  bool attributed = false;     ///< the verdict (in facts->verdict) names a vendor
-  bool alerted = false;        ///< a vendor event was considered for this flow's verdict
-  bool alerted_web = false;    ///< ... for its web-presence verdict (--alert-web)
-  std::uint16_t dpi_master = 0, dpi_app = 0, dpi_category = 0;
+  bool inspect_done = false;     ///< deep inspection finished (state freed)
+  std::uint8_t confidence = 0;   ///< of the flow's host verdict: 0 none, 1 low, 2 medium, 3 high
+  bool attributed = false;       ///< the verdict (in facts->verdict) names a vendor
+  bool alerted = false;          ///< a vendor event was considered for this flow's verdict
+  bool alerted_web = false;      ///< ... for its web-presence verdict (--alert-web)
   std::uint32_t dpi_packets = 0; ///< packets handed to the DPI engine
   std::unique_ptr<FlowInspect> inspect;
   std::unique_ptr<FlowFacts> facts;
@@ -161,16 +161,20 @@ private:
 };
 
 template <typename Fn> void FlowTable::forEachByStart(Fn&& fn) {
-  std::vector<FlowEntry*> live;
+  // Slot indices (4 bytes each, not 8-byte pointers): this list of every live flow is built at
+  // the end of input, when memory peaks.
+  std::vector<std::uint32_t> live;
   live.reserve(size_);
-  for (auto& s : slots_)
-    if (s.in_use)
-      live.push_back(&s);
-  std::sort(live.begin(), live.end(), [](const FlowEntry* a, const FlowEntry* b) {
-    return a->first_ts != b->first_ts ? a->first_ts < b->first_ts : a->id < b->id;
+  for (std::uint32_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].in_use)
+      live.push_back(i);
+  std::sort(live.begin(), live.end(), [this](std::uint32_t ia, std::uint32_t ib) {
+    const FlowEntry& a = slots_[ia];
+    const FlowEntry& b = slots_[ib];
+    return a.first_ts != b.first_ts ? a.first_ts < b.first_ts : a.id < b.id;
   });
-  for (FlowEntry* f : live)
-    fn(*f);
+  for (const std::uint32_t i : live)
+    fn(slots_[i]);
 }
 
 } // namespace vw::classify
