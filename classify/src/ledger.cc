@@ -79,6 +79,25 @@ template <typename Map> std::uint64_t evictOldest(Map& m, std::size_t cap) {
   return drop;
 }
 
+/// Copies into `into` the entries of `from` whose key it lacks and adds the others to their twins.
+template <typename Map> void copyThenAdd(Map& into, const Map& from) {
+  for (const auto& [k, v] : from) {
+    auto [it, fresh] = into.try_emplace(k);
+    if (fresh)
+      it->second = v;
+    else
+      it->second.merge(v);
+  }
+}
+
+/// Moves into `into` the nodes of `from` whose key it lacks (std::map::merge splices them), then
+/// adds each entry left in `from` to its twin in `into`.
+template <typename Map> void spliceThenAdd(Map& into, Map& from) {
+  into.merge(from);
+  for (const auto& [k, v] : from)
+    into.find(k)->second.merge(v);
+}
+
 } // namespace
 
 const char* journalKindName(JournalKind k) {
@@ -354,52 +373,20 @@ void Ledger::addDnsLookup(const IpAddr& host, const std::string& vendor_id,
 }
 
 void Ledger::merge(const Ledger& o) {
-  for (const auto& [k, v] : o.entries_) {
-    auto [it, fresh] = entries_.try_emplace(k);
-    if (fresh)
-      it->second = v;
-    else
-      it->second.merge(v);
-  }
-  for (const auto& [k, v] : o.instances_) {
-    auto [it, fresh] = instances_.try_emplace(k);
-    if (fresh)
-      it->second = v;
-    else
-      it->second.merge(v);
-  }
-  for (const auto& [k, v] : o.web_) {
-    auto [it, fresh] = web_.try_emplace(k);
-    if (fresh)
-      it->second = v;
-    else
-      it->second.merge(v);
-  }
-  for (const auto& [k, v] : o.inspection_) {
-    auto [it, fresh] = inspection_.try_emplace(k);
-    if (fresh)
-      it->second = v;
-    else
-      it->second.merge(v);
-  }
+  copyThenAdd(entries_, o.entries_);
+  copyThenAdd(instances_, o.instances_);
+  copyThenAdd(web_, o.web_);
+  copyThenAdd(inspection_, o.inspection_);
   mergeTail(o);
 }
 
 void Ledger::merge(Ledger&& o) {
   // std::map::merge splices the nodes whose key is missing here and leaves the others in `o`:
   // those add up exactly as in merge(const Ledger&).
-  entries_.merge(o.entries_);
-  for (const auto& [k, v] : o.entries_)
-    entries_.find(k)->second.merge(v);
-  instances_.merge(o.instances_);
-  for (const auto& [k, v] : o.instances_)
-    instances_.find(k)->second.merge(v);
-  web_.merge(o.web_);
-  for (const auto& [k, v] : o.web_)
-    web_.find(k)->second.merge(v);
-  inspection_.merge(o.inspection_);
-  for (const auto& [k, v] : o.inspection_)
-    inspection_.find(k)->second.merge(v);
+  spliceThenAdd(entries_, o.entries_);
+  spliceThenAdd(instances_, o.instances_);
+  spliceThenAdd(web_, o.web_);
+  spliceThenAdd(inspection_, o.inspection_);
   mergeTail(o);
 }
 
