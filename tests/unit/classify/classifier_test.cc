@@ -114,17 +114,7 @@ std::vector<std::uint8_t> dnsQuery(const std::string& name, std::uint16_t id = 0
                                  0,
                                  0,
                                  0};
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto dot = name.find('.', start);
-    if (dot == std::string::npos)
-      dot = name.size();
-    m.push_back(static_cast<std::uint8_t>(dot - start));
-    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
-             name.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  m.push_back(0);
+  test::putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1}); // A IN
   return m;
 }
@@ -144,17 +134,7 @@ std::vector<std::uint8_t> dnsResponse(const std::string& name, const std::uint8_
                                  0,
                                  0,
                                  0};
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto dot = name.find('.', start);
-    if (dot == std::string::npos)
-      dot = name.size();
-    m.push_back(static_cast<std::uint8_t>(dot - start));
-    m.insert(m.end(), name.begin() + static_cast<std::ptrdiff_t>(start),
-             name.begin() + static_cast<std::ptrdiff_t>(dot));
-    start = dot + 1;
-  }
-  m.push_back(0);
+  test::putDnsName(m, name);
   m.insert(m.end(), {0, 1, 0, 1});             // A IN
   m.insert(m.end(), {0xc0, 0x0c, 0, 1, 0, 1}); // ptr to qname, A IN
   m.insert(m.end(), {static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
