@@ -229,7 +229,7 @@ private:
 
   /// One ledger store commit: the journal rows the workers handed over and the verdicts.
   void commitLedger() {
-    classify::Ledger ledger;
+    classify::Ledger ledger(p_.cfg.ledger_caps); // the process's totals
     if (!workers_->ledger(ledger)) {
       diag("warning: a capture worker did not hand over its ledger in time; ledger commit "
            "postponed");
@@ -253,7 +253,7 @@ private:
     summary_timer_->async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_)
         return;
-      classify::Ledger ledger;
+      classify::Ledger ledger(p_.cfg.ledger_caps); // the process's totals
       std::string err;
       if (!workers_->ledger(ledger))
         diag("warning: a capture worker did not hand over its ledger in time; summary not "
@@ -408,7 +408,7 @@ private:
     }
     const TimeUs now = wallNowUs();
     const pipeline::StatsView v = view(now);
-    classify::Ledger ledger;
+    classify::Ledger ledger(p_.cfg.ledger_caps); // the process's totals
     workers_->ledger(ledger);
     if (store_.enabled()) {
       // Stopped: every flow has ended; the last rows and the run's end go to the store.

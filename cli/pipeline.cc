@@ -56,7 +56,18 @@ void addPipelineOptions(CLI::App& c, PipelineOptions& o) {
                "Internal networks, CIDR,CIDR,... (default RFC 1918, 100.64/10, fc00::/7, "
                "fe80::/10)");
   c.add_option("--max-flows", o.max_flows,
-               "Flow table capacity; the oldest idle flow is evicted at the cap")
+               "Flow table capacity of the process (each of N workers gets 1/N); the oldest "
+               "idle flow is evicted at the cap")
+      ->check(integerRange(1, 100'000'000))
+      ->capture_default_str();
+  c.add_option("--max-hosts", o.max_hosts,
+               "Host x vendor entries the ledger (summary) keeps, for the process (each of N "
+               "workers gets 1/N); the least recently seen is evicted and counted at the cap")
+      ->check(integerRange(1, 100'000'000))
+      ->capture_default_str();
+  c.add_option("--max-dedup-keys", o.max_dedup_keys,
+               "Host x vendor x role keys of the alert de-duplication, for the process (each of "
+               "N workers gets 1/N); at the cap the oldest key is forgotten and counted")
       ->check(integerRange(1, 100'000'000))
       ->capture_default_str();
   c.add_option("--idle-timeout", o.idle_timeout, "Seconds without packets before a flow ends")
@@ -142,6 +153,8 @@ bool classifierConfig(const PipelineOptions& o, classify::ClassifierConfig& cfg,
     return false;
   }
   cfg.table.max_flows = o.max_flows;
+  cfg.ledger_caps.hosts = o.max_hosts;
+  cfg.dedup_max_keys = o.max_dedup_keys;
   cfg.table.idle_timeout = static_cast<TimeUs>(o.idle_timeout * 1e6);
   cfg.table.active_timeout = static_cast<TimeUs>(o.active_timeout * 1e6);
   cfg.use_vlan = !o.ignore_vlan;

@@ -26,6 +26,11 @@ struct PipelineOptions {
   bool table = false, no_table = false, quiet = false;
   std::string home_net;
   std::uint32_t max_flows = 262144;
+  /// Ledger host x vendor entries (--max-hosts) and alert de-duplication keys
+  /// (--max-dedup-keys): totals for the process, split between the workers like --max-flows.
+  std::uint32_t max_hosts = static_cast<std::uint32_t>(classify::LedgerCaps{}.hosts);
+  std::uint32_t max_dedup_keys =
+      static_cast<std::uint32_t>(classify::ClassifierConfig{}.dedup_max_keys);
   double idle_timeout = 120, active_timeout = 3600;
   bool ignore_vlan = false;
   std::uint32_t dpi_packets = 32;

@@ -66,9 +66,18 @@ PoolSnapshot snapshotOf(const classify::Classifier& c, const alerts::EveRecordSi
 classify::ClassifierConfig perWorkerConfig(const classify::ClassifierConfig& total,
                                            std::uint32_t workers) {
   const std::uint32_t n = std::max<std::uint32_t>(1, workers);
+  // ceil(total / n), at least 1: n shares hold at least the total, and each worker's table stays
+  // bounded by its share, so the process's memory does not grow with the worker count.
+  const auto share = [n](std::size_t v) { return std::max<std::size_t>(1, (v + n - 1) / n); };
   classify::ClassifierConfig cfg = total;
-  cfg.table.max_flows = std::max<std::uint32_t>(1, (total.table.max_flows + n - 1) / n);
-  cfg.dns_cache_entries = std::max<std::size_t>(1, (total.dns_cache_entries + n - 1) / n);
+  cfg.table.max_flows = static_cast<std::uint32_t>(share(total.table.max_flows));
+  cfg.dns_cache_entries = share(total.dns_cache_entries);
+  cfg.dedup_max_keys = share(total.dedup_max_keys);
+  cfg.ledger_caps.hosts = share(total.ledger_caps.hosts);
+  cfg.ledger_caps.instances = share(total.ledger_caps.instances);
+  cfg.ledger_caps.web = share(total.ledger_caps.web);
+  cfg.ledger_caps.inspection = share(total.ledger_caps.inspection);
+  cfg.ledger_caps.journal = share(total.ledger_caps.journal);
   return cfg;
 }
 
@@ -101,8 +110,8 @@ WorkerPool::WorkerPool(const classify::ClassifierConfig& total, bool log_flows,
                        std::shared_ptr<const signatures::Matcher> matcher,
                        std::vector<alerts::EventSink*> outs, std::uint32_t workers,
                        DpiEngineFactory engines)
-    : cfg_(perWorkerConfig(total, workers)), log_flows_(log_flows), matcher_(std::move(matcher)),
-      outs_(std::move(outs)), engines_(std::move(engines)) {
+    : cfg_(perWorkerConfig(total, workers)), ledger_caps_(total.ledger_caps), log_flows_(log_flows),
+      matcher_(std::move(matcher)), outs_(std::move(outs)), engines_(std::move(engines)) {
   cfg_.external_clock = true;
   cfg_.clock_jump_ends_flows = true;
   const std::uint32_t n = std::max<std::uint32_t>(1, workers);
@@ -285,6 +294,7 @@ void WorkerPool::flushEpoch() {
 
 PoolSnapshot WorkerPool::snapshot(bool with_ledger) const {
   PoolSnapshot out;
+  out.ledger.setCaps(ledger_caps_); // the merged ledger keeps the process's totals
   if (started_ && !finished_)
     return out; // the workers own their classifiers until finish()
   for (const auto& w : workers_)
@@ -295,6 +305,7 @@ PoolSnapshot WorkerPool::snapshot(bool with_ledger) const {
 
 PoolSnapshot WorkerPool::takeSnapshot() {
   PoolSnapshot out;
+  out.ledger.setCaps(ledger_caps_);
   if (started_ && !finished_)
     return out;
   for (auto& w : workers_)

@@ -182,8 +182,20 @@ TEST_CASE("worker pool: totals are split between workers", "[pool]") {
   classify::ClassifierConfig total;
   total.table.max_flows = 1001;
   total.dns_cache_entries = 10;
+  total.dedup_max_keys = 9;
+  total.ledger_caps = {.hosts = 32768, .instances = 3, .web = 4, .inspection = 1, .journal = 7};
   const auto per = pipeline::perWorkerConfig(total, 4);
   CHECK(per.table.max_flows == 251);
   CHECK(per.dns_cache_entries == 3);
-  CHECK(pipeline::perWorkerConfig(total, 0).table.max_flows == 1001);
+  // Every table keyed by packet data: the caps bound the process, not each worker.
+  CHECK(per.dedup_max_keys == 3);
+  CHECK(per.ledger_caps.hosts == 8192);
+  CHECK(per.ledger_caps.instances == 1);
+  CHECK(per.ledger_caps.web == 1);
+  CHECK(per.ledger_caps.inspection == 1);
+  CHECK(per.ledger_caps.journal == 2);
+  const auto one = pipeline::perWorkerConfig(total, 0);
+  CHECK(one.table.max_flows == 1001);
+  CHECK(one.ledger_caps.hosts == 32768);
+  CHECK(one.dedup_max_keys == 9);
 }

@@ -65,7 +65,9 @@ struct PoolSnapshot {
 PoolSnapshot snapshotOf(const classify::Classifier& c, const alerts::EveRecordSink& eve,
                         bool with_ledger);
 
-/// Splits the configured totals (flow table, DNS cache) between `workers` classifiers.
+/// Splits the configured totals between `workers` classifiers: each gets ceil(total / workers)
+/// of the flow table, the DNS cache, the alert de-duplication keys and every ledger section, so
+/// that the caps bound the process, not each worker.
 classify::ClassifierConfig perWorkerConfig(const classify::ClassifierConfig& total,
                                            std::uint32_t workers);
 
@@ -136,7 +138,8 @@ private:
   void flushEpoch();
   void waitForWriter(); ///< reader: waits while too many chunks are queued
 
-  classify::ClassifierConfig cfg_;
+  classify::ClassifierConfig cfg_;   ///< one worker's share (perWorkerConfig)
+  classify::LedgerCaps ledger_caps_; ///< the totals: caps of the merged ledger
   bool log_flows_;
   std::shared_ptr<const signatures::Matcher> matcher_;
   std::vector<alerts::EventSink*> outs_;
