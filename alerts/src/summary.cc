@@ -55,10 +55,10 @@ Json evidenceArray(const auto& evidence) {
   Json ev = Json::array();
   for (const auto& le : evidence) {
     Json y;
-    y["field"] = le.field;
+    y["field"] = le.field.str();
     y["value"] = le.value;
-    y["indicator"] = le.indicator;
-    y["source"] = le.source;
+    y["indicator"] = le.indicator.str();
+    y["source"] = le.source.str();
     ev.push_back(std::move(y));
   }
   return ev;
@@ -410,11 +410,15 @@ struct Reader {
       if (!x.is_object())
         return fail(where, "evidence item is not an object");
       cl::LedgerEvidence e;
-      if (!str(x, "field", e.field, where + ".evidence") ||
+      std::string field, indicator, source;
+      if (!str(x, "field", field, where + ".evidence") ||
           !str(x, "value", e.value, where + ".evidence", false) ||
-          !str(x, "indicator", e.indicator, where + ".evidence", false) ||
-          !str(x, "source", e.source, where + ".evidence", false))
+          !str(x, "indicator", indicator, where + ".evidence", false) ||
+          !str(x, "source", source, where + ".evidence", false))
         return false;
+      e.field = field;
+      e.indicator = indicator;
+      e.source = source;
       if constexpr (requires { out.insert(e); })
         out.insert(std::move(e));
       else
@@ -699,7 +703,7 @@ std::string instanceTable(const cl::Ledger& ledger, const signatures::SignatureS
       std::string ev;
       if (!e.evidence.empty()) {
         const cl::LedgerEvidence& x = *e.evidence.begin();
-        ev = cut(x.field + "=" + x.value, 60);
+        ev = cut(x.field.str() + "=" + x.value, 60);
         if (e.evidence.size() > 1)
           ev += fmt::format(" (+{})", e.evidence.size() - 1);
       }
@@ -751,10 +755,10 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
       };
       const cl::LedgerEvidence* best = &*e.evidence.begin();
       for (const auto& x : e.evidence)
-        if (rank(x.field) < rank(best->field))
+        if (rank(x.field.str()) < rank(best->field.str()))
           best = &x;
       // Names come from traffic: escaped, so that no byte of them acts on the terminal.
-      ev = escapeDisplay(best->field) + "=" + escapeDisplay(best->value);
+      ev = escapeDisplay(best->field.str()) + "=" + escapeDisplay(best->value);
       if (e.evidence.size() > 1)
         ev += fmt::format(" (+{})", e.evidence.size() - 1);
     }

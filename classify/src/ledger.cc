@@ -1,22 +1,64 @@
 #include <algorithm>
+#include <deque>
 #include <iterator>
+#include <mutex>
+#include <unordered_map>
 
+#include <vw/classify/keyed_hash.h>
 #include <vw/classify/ledger.h>
 
 namespace vw::classify {
 namespace {
+
+/// The process-wide pool of PooledString: texts in a deque (their addresses never change), an
+/// index of views into it under the keyed hash, a mutex. Never shrinks; bounded by the caps.
+struct StringPool {
+  struct Hash {
+    std::size_t operator()(std::string_view s) const noexcept {
+      return static_cast<std::size_t>(
+          keyedHash(processHashKey(), {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}));
+    }
+  };
+  std::mutex mu;
+  std::deque<std::string> texts;
+  std::unordered_map<std::string_view, const std::string*, Hash> index; ///< views into texts
+  std::size_t bytes = 0;
+  const std::string empty;
+
+  static StringPool& get() {
+    static StringPool* pool = new StringPool(); // never destroyed: strings outlive statics
+    return *pool;
+  }
+  /// The pooled text equal to `s`, or nullptr when the pool is full.
+  const std::string* intern(std::string_view s) {
+    std::lock_guard lock(mu);
+    if (auto it = index.find(s); it != index.end())
+      return it->second;
+    if (texts.size() >= PooledString::kMaxStrings || bytes + s.size() > PooledString::kMaxBytes)
+      return nullptr;
+    texts.emplace_back(s);
+    bytes += s.size();
+    index.emplace(std::string_view(texts.back()), &texts.back());
+    return &texts.back();
+  }
+};
+
+std::uintptr_t bitsOf(const std::string* p, bool owned) {
+  return reinterpret_cast<std::uintptr_t>(p) | (owned ? 1u : 0u);
+}
 
 constexpr std::size_t kMaxEvidence = LedgerEntry::kMaxEvidence;
 constexpr TimeUs kHourUs = 3'600'000'000;
 
 // Keeps the kMaxEvidence smallest items: the result does not depend on the order in which
 // evidence arrives, so ledgers merged from several workers equal a single worker's.
-void addEvidence(std::set<LedgerEvidence>& set, const LedgerEvidence& e) {
-  if (set.size() >= kMaxEvidence && !(e < *std::prev(set.end())))
-    return; // would be dropped again: no insertion, no allocation
+void addEvidence(FlatSet<LedgerEvidence>& set, const LedgerEvidence& e) {
+  if (set.size() >= kMaxEvidence) {
+    if (!(e < set.back()) || set.contains(e))
+      return; // would be dropped again (or is there): no insertion, no allocation
+    set.erase(std::prev(set.end())); // first, so that the vector never grows past the bound
+  }
   set.insert(e);
-  if (set.size() > kMaxEvidence)
-    set.erase(std::prev(set.end()));
 }
 
 template <typename T> void widen(T& e, TimeUs first, TimeUs last) {
@@ -99,6 +141,47 @@ template <typename Map> void spliceThenAdd(Map& into, Map& from) {
 }
 
 } // namespace
+
+PooledString::PooledString() noexcept : bits_(bitsOf(&StringPool::get().empty, false)) {}
+
+PooledString::PooledString(std::string_view s) {
+  if (s.empty()) {
+    bits_ = bitsOf(&StringPool::get().empty, false);
+  } else if (const std::string* p = StringPool::get().intern(s)) {
+    bits_ = bitsOf(p, false);
+  } else {
+    bits_ = bitsOf(new std::string(s), true); // pool full: a private copy
+  }
+}
+
+PooledString::PooledString(const PooledString& o)
+    : bits_(o.pooled() ? o.bits_ : bitsOf(new std::string(o.str()), true)) {}
+
+PooledString::PooledString(PooledString&& o) noexcept : bits_(o.bits_) {
+  o.bits_ = bitsOf(&StringPool::get().empty, false);
+}
+
+PooledString& PooledString::operator=(const PooledString& o) {
+  if (this != &o)
+    *this = PooledString(o);
+  return *this;
+}
+
+PooledString& PooledString::operator=(PooledString&& o) noexcept {
+  std::swap(bits_, o.bits_);
+  return *this;
+}
+
+PooledString::~PooledString() {
+  if (!pooled())
+    delete &str();
+}
+
+std::size_t PooledString::poolSize() {
+  StringPool& p = StringPool::get();
+  std::lock_guard lock(p.mu);
+  return p.texts.size();
+}
 
 const char* journalKindName(JournalKind k) {
   switch (k) {
@@ -251,7 +334,8 @@ void Ledger::addClient(const LedgerAdd& add) {
     it->second.vendor_id = std::string(add.vendor_id);
   }
   LedgerEntry& e = it->second;
-  e.products.emplace(add.product_id);
+  if (!e.products.contains(add.product_id))
+    e.products.emplace(add.product_id);
   e.flows += add.flows;
   e.dns_lookups += add.dns_lookups;
   e.bytes_to_vendor += add.bytes_to;
@@ -260,10 +344,7 @@ void Ledger::addClient(const LedgerAdd& add) {
   e.confidence = std::max(e.confidence, add.confidence);
   for (const auto& x : add.evidence)
     addEvidence(e.evidence, x);
-  auto pc = e.by_product.find(add.product_id);
-  if (pc == e.by_product.end())
-    pc = e.by_product.emplace(std::string(add.product_id), ProductCounters{}).first;
-  ProductCounters& c = pc->second;
+  ProductCounters& c = e.by_product[add.product_id];
   c.flows += add.flows;
   c.dns_lookups += add.dns_lookups;
   c.bytes_to_vendor += add.bytes_to;

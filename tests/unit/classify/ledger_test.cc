@@ -1,6 +1,11 @@
 // The ledger's sections, caps, strongest verdict, per-product counters and journal, and the
 // alert de-duplication that never hides a stronger verdict.
 
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include <vw/classify/alert_dedup.h>
@@ -239,4 +244,125 @@ TEST_CASE("dedup: the map is bounded, evictions counted", "[dedup]") {
   CHECK(off.allow(nth(1), "x", HostRole::Client, "p", Confidence::Low, 1));
   CHECK(off.allow(nth(1), "x", HostRole::Client, "p", Confidence::Low, 1));
   CHECK(off.size() == 0);
+}
+
+TEST_CASE("ledger: FlatSet and FlatMap iterate like std::set and std::map", "[ledger]") {
+  FlatSet<std::string> fs;
+  std::set<std::string> ss;
+  FlatMap<std::string, int> fm;
+  std::map<std::string, int> sm;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 500; ++i) {
+    x = x * 1103515245u + 12345u;
+    const std::string k = "k" + std::to_string((x >> 16) % 97);
+    CHECK(fs.insert(k).second == ss.insert(k).second);
+    fm[k] += i;
+    sm[k] += i;
+  }
+  CHECK(std::vector<std::string>(fs.begin(), fs.end()) ==
+        std::vector<std::string>(ss.begin(), ss.end()));
+  CHECK(std::vector<std::pair<std::string, int>>(fm.begin(), fm.end()) ==
+        std::vector<std::pair<std::string, int>>(sm.begin(), sm.end()));
+  CHECK(fs.contains(std::string_view("k1")) == ss.contains("k1"));
+  CHECK(fm.find(std::string_view("no such key")) == fm.end());
+  CHECK(fm.tryEmplace(std::string_view("k1")).second == !sm.contains("k1"));
+}
+
+TEST_CASE("ledger: evidence keeps the kMaxEvidence smallest items whatever the arrival order, "
+          "within its bound",
+          "[ledger]") {
+  std::vector<LedgerEvidence> all;
+  for (int i = 0; i < 20; ++i) {
+    const std::string v = "v" + std::to_string(100 + i);
+    all.push_back(LedgerEvidence{"tls.sni", v, v, "https://example.com"});
+  }
+  std::vector<LedgerEvidence> sorted = all;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.resize(LedgerEntry::kMaxEvidence);
+  for (int order = 0; order < 3; ++order) {
+    std::vector<LedgerEvidence> in = all;
+    if (order == 1)
+      std::reverse(in.begin(), in.end());
+    if (order == 2)
+      std::rotate(in.begin(), in.begin() + 7, in.end());
+    Ledger l;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const LedgerEvidence one[] = {in[i], in[i]}; // duplicates are kept once
+      l.addClient(flow(ip("10.0.0.1"), "crowdstrike", "falcon-sensor", Confidence::High,
+                       static_cast<TimeUs>(i), one));
+    }
+    const LedgerEntry& e = l.entries().begin()->second;
+    CHECK(std::vector<LedgerEvidence>(e.evidence.begin(), e.evidence.end()) == sorted);
+    CHECK(e.evidence.capacity() <= LedgerEntry::kMaxEvidence); // never grown past the bound
+    CHECK(e.products.size() == 1);
+    CHECK(e.by_product.size() == 1);
+  }
+}
+
+TEST_CASE("ledger: evidence text is pooled once per process; copies share it", "[ledger]") {
+  const std::string src = "https://example.com/a-long-source-that-does-not-fit-inline";
+  const PooledString a(src);
+  const std::size_t n = PooledString::poolSize();
+  const PooledString b{std::string_view(src)};
+  const PooledString c = a;
+  CHECK(a == b);
+  if (a.pooled()) { // (unless a test that fills the pool ran first in this process)
+    CHECK(PooledString::poolSize() == n); // interned once
+    CHECK(&b.str() == &a.str());
+    CHECK(&c.str() == &a.str());
+  }
+  CHECK(a == src);
+  CHECK(a.str() == src);
+  CHECK(PooledString() == "");
+  CHECK(PooledString().empty());
+  // Ordered as the strings are (the ledger's order, and so the output's, depends on it).
+  CHECK(PooledString("ip") < PooledString("tls.sni"));
+  CHECK(PooledString("ab") < PooledString("b"));
+  CHECK_FALSE(PooledString("b") < PooledString("b"));
+  CHECK(sizeof(PooledString) == sizeof(void*));
+}
+
+TEST_CASE("ledger: merged ledgers keep the text of evidence (sources, indicators) intact",
+          "[ledger]") {
+  Ledger w1, w2;
+  {
+    const LedgerEvidence a[] = {LedgerEvidence{"ip", "52.1.2.3", "52.1.2.0/24", "https://s/1"}};
+    const LedgerEvidence b[] = {
+        LedgerEvidence{"tls.sni", "x.cloudsink.net", "cloudsink.net", "https://s/2"}};
+    w1.addClient(flow(ip("10.0.0.1"), "crowdstrike", "falcon-sensor", Confidence::Medium, 1, a));
+    w2.addClient(flow(ip("10.0.0.1"), "crowdstrike", "falcon-cloud", Confidence::High, 2, b));
+  } // the evidence the ledgers were fed is gone
+  Ledger m;
+  m.merge(w1);
+  m.merge(std::move(w2));
+  const LedgerEntry& e = m.entries().begin()->second;
+  REQUIRE(e.evidence.size() == 2);
+  CHECK(e.evidence.front().field == "ip");
+  CHECK(e.evidence.front().indicator == "52.1.2.0/24");
+  CHECK(e.evidence.front().source == "https://s/1");
+  CHECK(e.evidence.back().source == "https://s/2");
+  CHECK(std::vector<std::string>(e.products.begin(), e.products.end()) ==
+        std::vector<std::string>{"falcon-cloud", "falcon-sensor"});
+  CHECK(e.by_product.at("falcon-cloud").flows == 1);
+  CHECK(e.best.product == "falcon-cloud");
+  CHECK(e.best.evidence.front().source == "https://s/2");
+}
+
+TEST_CASE("ledger: the string pool is bounded; beyond it texts are private copies", "[ledger]") {
+  // Fills the process-wide pool: later PooledStrings of this process are private copies, which
+  // every other test accepts (they compare texts, never where they live).
+  std::vector<PooledString> keep;
+  for (std::size_t i = PooledString::poolSize(); i <= PooledString::kMaxStrings; ++i)
+    keep.emplace_back("pool-filler-" + std::to_string(i));
+  CHECK(PooledString::poolSize() <= PooledString::kMaxStrings);
+  const PooledString x("a text never seen before the pool was full");
+  CHECK_FALSE(x.pooled());
+  PooledString y = x; // a copy of a private text is a private text
+  CHECK_FALSE(y.pooled());
+  CHECK(y == x);
+  CHECK(&y.str() != &x.str());
+  PooledString z;
+  z = std::move(y);
+  CHECK(z == "a text never seen before the pool was full");
+  CHECK(PooledString::poolSize() <= PooledString::kMaxStrings);
 }

@@ -7,13 +7,20 @@
 /// is bounded by a cap; entries beyond it are evicted (least recently seen first) and counted.
 /// See docs/attribution.md and the summary format in CONTRACT section 5 / docs/events.md.
 
+#include <algorithm>
+#include <compare>
 #include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <vw/classify/facts.h>
@@ -22,9 +29,179 @@
 
 namespace vw::classify {
 
-/// Evidence as kept in the ledger (self-contained text).
+/// An immutable string kept once per process in a pool of interned strings: 8 bytes per copy
+/// instead of a std::string (32 bytes plus a heap block when longer than 15). Meant for text
+/// from a bounded set (signature fields, indicators, sources, vendor and product ids), never for
+/// attacker text. The pool holds the text itself (no index into a signature set), so records stay
+/// valid across signature reloads and merge across workers and ledgers. The pool is bounded
+/// (kMaxStrings, kMaxBytes, keyed hash): beyond it a PooledString owns a private copy, so that no
+/// input can make it grow without limit. Thread-safe (a mutex around interning; copies are free).
+class PooledString {
+public:
+  static constexpr std::size_t kMaxStrings = 65536;
+  static constexpr std::size_t kMaxBytes = std::size_t{8} << 20;
+
+  PooledString() noexcept;
+  PooledString(std::string_view s); // NOLINT(google-explicit-constructor): a string type
+  PooledString(const std::string& s) : PooledString(std::string_view(s)) {} // NOLINT
+  PooledString(const char* s) : PooledString(std::string_view(s)) {}        // NOLINT
+  PooledString(const PooledString& o);
+  PooledString(PooledString&& o) noexcept;
+  PooledString& operator=(const PooledString& o);
+  PooledString& operator=(PooledString&& o) noexcept;
+  ~PooledString();
+
+  const std::string& str() const noexcept {
+    return *reinterpret_cast<const std::string*>(bits_ & ~std::uintptr_t{1});
+  }
+  operator const std::string&() const noexcept { return str(); } // NOLINT
+  bool empty() const noexcept { return str().empty(); }
+  std::size_t size() const noexcept { return str().size(); }
+  const char* c_str() const noexcept { return str().c_str(); }
+  /// True if the text lives in the shared pool (false: a private copy, the pool being full).
+  bool pooled() const noexcept { return (bits_ & 1) == 0; }
+  /// Strings in the process-wide pool (tests, diagnostics).
+  static std::size_t poolSize();
+
+  friend bool operator==(const PooledString& a, const PooledString& b) noexcept {
+    return a.bits_ == b.bits_ || a.str() == b.str();
+  }
+  friend std::strong_ordering operator<=>(const PooledString& a, const PooledString& b) noexcept {
+    if (a.bits_ == b.bits_)
+      return std::strong_ordering::equal;
+    return a.str().compare(b.str()) <=> 0;
+  }
+  /// With any text (std::string, std::string_view, const char*): compares without interning.
+  template <typename S>
+  requires(!std::is_same_v<S, PooledString> &&
+           std::is_convertible_v<const S&, std::string_view>) friend bool
+  operator==(const PooledString& a, const S& b) noexcept {
+    return std::string_view(a.str()) == std::string_view(b);
+  }
+  template <typename S>
+  requires(!std::is_same_v<S, PooledString> &&
+           std::is_convertible_v<const S&, std::string_view>) friend std::strong_ordering
+  operator<=>(const PooledString& a, const S& b) noexcept {
+    return std::string_view(a.str()).compare(std::string_view(b)) <=> 0;
+  }
+
+private:
+  std::uintptr_t bits_; ///< a const std::string*; low bit set = privately owned
+};
+
+/// A set kept as a sorted std::vector: for the few elements of a ledger entry (products,
+/// evidence) it costs one heap block instead of one node per element. Iteration order equals
+/// std::set's with the same comparator; iterators are const (the order is the invariant).
+template <typename T, typename Compare = std::less<>> class FlatSet {
+public:
+  using value_type = T;
+  using const_iterator = typename std::vector<T>::const_iterator;
+  using iterator = const_iterator;
+
+  FlatSet() = default;
+  FlatSet(std::initializer_list<T> il) {
+    for (const auto& x : il)
+      insert(x);
+  }
+
+  const_iterator begin() const noexcept { return v_.begin(); }
+  const_iterator end() const noexcept { return v_.end(); }
+  std::size_t size() const noexcept { return v_.size(); }
+  bool empty() const noexcept { return v_.empty(); }
+  const T& front() const { return v_.front(); }
+  const T& back() const { return v_.back(); }
+  std::size_t capacity() const noexcept { return v_.capacity(); }
+
+  template <typename K> const_iterator lowerBound(const K& k) const {
+    return std::lower_bound(v_.begin(), v_.end(), k, Compare{});
+  }
+  template <typename K> const_iterator find(const K& k) const {
+    auto it = lowerBound(k);
+    return it != v_.end() && !Compare{}(k, *it) ? it : v_.end();
+  }
+  template <typename K> bool contains(const K& k) const { return find(k) != v_.end(); }
+  template <typename K> std::size_t count(const K& k) const { return contains(k) ? 1 : 0; }
+
+  std::pair<const_iterator, bool> insert(T x) {
+    auto it = lowerBound(x);
+    if (it != v_.end() && !Compare{}(x, *it))
+      return {it, false};
+    return {v_.insert(it, std::move(x)), true};
+  }
+  template <typename It> void insert(It first, It last) {
+    for (; first != last; ++first)
+      insert(T(*first));
+  }
+  template <typename... A> std::pair<const_iterator, bool> emplace(A&&... a) {
+    return insert(T(std::forward<A>(a)...));
+  }
+  const_iterator erase(const_iterator it) { return v_.erase(it); }
+  void clear() noexcept { v_.clear(); }
+
+  bool operator==(const FlatSet& o) const = default;
+
+private:
+  std::vector<T> v_;
+};
+
+/// A map kept as a vector of (key, value) sorted by key: see FlatSet. Iteration order equals
+/// std::map's with the same comparator.
+template <typename K, typename V, typename Compare = std::less<>> class FlatMap {
+public:
+  using value_type = std::pair<K, V>;
+  using iterator = typename std::vector<value_type>::iterator;
+  using const_iterator = typename std::vector<value_type>::const_iterator;
+
+  iterator begin() noexcept { return v_.begin(); }
+  iterator end() noexcept { return v_.end(); }
+  const_iterator begin() const noexcept { return v_.begin(); }
+  const_iterator end() const noexcept { return v_.end(); }
+  std::size_t size() const noexcept { return v_.size(); }
+  bool empty() const noexcept { return v_.empty(); }
+
+  template <typename Q> iterator find(const Q& k) {
+    auto it = lowerBound(v_, k);
+    return it != v_.end() && !Compare{}(k, it->first) ? it : v_.end();
+  }
+  template <typename Q> const_iterator find(const Q& k) const {
+    auto it = lowerBound(v_, k);
+    return it != v_.end() && !Compare{}(k, it->first) ? it : v_.end();
+  }
+  template <typename Q> bool contains(const Q& k) const { return find(k) != v_.end(); }
+  /// Inserts (k, V{}) unless k is present; constructs the key only when inserting.
+  template <typename Q> std::pair<iterator, bool> tryEmplace(const Q& k) {
+    auto it = lowerBound(v_, k);
+    if (it != v_.end() && !Compare{}(k, it->first))
+      return {it, false};
+    return {v_.emplace(it, K(k), V{}), true};
+  }
+  template <typename Q> V& operator[](const Q& k) { return tryEmplace(k).first->second; }
+  /// The value of a key that must be present (std::abort otherwise: no exceptions here).
+  template <typename Q> const V& at(const Q& k) const {
+    auto it = find(k);
+    if (it == v_.end())
+      std::abort();
+    return it->second;
+  }
+  template <typename Q> std::size_t count(const Q& k) const { return contains(k) ? 1 : 0; }
+  void clear() noexcept { v_.clear(); }
+
+  bool operator==(const FlatMap& o) const = default;
+
+private:
+  template <typename Vec, typename Q> static auto lowerBound(Vec& v, const Q& k) {
+    return std::lower_bound(v.begin(), v.end(), k,
+                            [](const value_type& p, const Q& q) { return Compare{}(p.first, q); });
+  }
+  std::vector<value_type> v_;
+};
+
+/// Evidence as kept in the ledger (self-contained text). `field`, `indicator` and `source` come
+/// from the signature set (pooled); `value` is the observed text (the attacker's, kept inline).
 struct LedgerEvidence {
-  std::string field, value, indicator, source;
+  PooledString field;
+  std::string value;
+  PooledString indicator, source;
   bool operator<(const LedgerEvidence& o) const {
     return std::tie(field, value, indicator) < std::tie(o.field, o.value, o.indicator);
   }
@@ -57,15 +234,15 @@ struct BestVerdict {
 struct LedgerEntry {
   std::string vendor_id;
   HostRole role = HostRole::Client;
-  std::set<std::string, std::less<>> products;
+  FlatSet<std::string> products;
   std::uint64_t flows = 0;             ///< attributed flows (DNS lookups not included)
   std::uint64_t dns_lookups = 0;       ///< DNS queries for vendor names made by the host
   std::uint64_t bytes_to_vendor = 0;   ///< IP-layer bytes the host sent on attributed flows
   std::uint64_t bytes_from_vendor = 0; ///< IP-layer bytes the host received on them
   TimeUs first_seen = 0, last_seen = 0;
   Confidence confidence = Confidence::None; ///< highest seen
-  std::set<LedgerEvidence> evidence;        ///< distinct evidence, bounded (kMaxEvidence)
-  std::map<std::string, ProductCounters, std::less<>> by_product;
+  FlatSet<LedgerEvidence> evidence;         ///< distinct evidence, bounded (kMaxEvidence)
+  FlatMap<std::string, ProductCounters> by_product;
   BestVerdict best;
   static constexpr std::size_t kMaxEvidence = 8;
 
@@ -78,7 +255,7 @@ struct InstanceEntry {
   std::uint64_t flows = 0;
   TimeUs first_seen = 0, last_seen = 0;
   Confidence confidence = Confidence::None;
-  std::set<LedgerEvidence> evidence; ///< bounded (LedgerEntry::kMaxEvidence)
+  FlatSet<LedgerEvidence> evidence; ///< bounded (LedgerEntry::kMaxEvidence)
   /// Distinct internal clients seen using it: the smallest kMaxClients addresses are kept, so
   /// client_count() is exact up to that bound and a lower bound beyond it.
   std::set<IpAddr> clients;
@@ -102,7 +279,7 @@ struct WebEntry {
   std::uint64_t flows = 0, dns_lookups = 0;
   std::uint64_t bytes_to_vendor = 0, bytes_from_vendor = 0;
   TimeUs first_seen = 0, last_seen = 0;
-  std::set<LedgerEvidence> evidence; ///< bounded (LedgerEntry::kMaxEvidence)
+  FlatSet<LedgerEvidence> evidence; ///< bounded (LedgerEntry::kMaxEvidence)
   void merge(const WebEntry& o);
 };
 
