@@ -32,25 +32,25 @@ HOST_CAP = 32_768     # the ledger's default host x vendor cap (--max-hosts)
 VENDOR_DST = bytes([52, 25, 223, 26])  # in a CrowdStrike `cidr` indicator of the shipped set
 
 # Peak RSS of the address flood as a function of the caps (docs/performance.md, "Address
-# flood": measured at 300k hosts for --max-flows 16,384-262,144, --max-hosts 8,192-32,768 and 1
-# and 2 workers; every residual of the fit within 2.5 MiB):
+# flood": twelve runs at 300k hosts, --max-flows 16,384-262,144, --max-hosts 8,192-32,768, 1
+# and 2 workers, on main ebe69e0; every run at or up to 3.3 MiB below the fit):
 #   RSS ~ ADDR_BASE + ADDR_PER_WORKER x (W - 1) + ADDR_PER_FLOW x max_flows
 #         + ADDR_PER_HOST x max_hosts
 # - per flow of --max-flows (every slot is held by an attributed flow): the 160-byte slot, its
-#   hash index and start-order entry (~180 B), the flow's facts with its verdicts (~150 B) and
-#   its evidence vector (~45 B); heaptrack puts ~375 B of heap per flow.
-# - per host x vendor entry of --max-hosts: the ledger entry (map node, vendor id, product
-#   set, per-product counters, evidence set; ~1.2 KiB).
+#   hash index and start-order entry (180 B), the flow's facts with its verdicts (~143 B) and
+#   its evidence vector (~43 B): heaptrack puts ~366 B of heap per flow.
+# - per host x vendor entry of --max-hosts: the ledger entry (map node, flat product and
+#   evidence vectors, per-product counters): ~560 B of heap.
 # - base: nDPI, the signature set, the 4 MiB packet ring, the writer and the alert
-#   de-duplication map at its default 65,536 keys (~11 MiB, 300k hosts fill it).
-# - per extra worker: its own nDPI module, packet ring, thread and allocator arenas.
+#   de-duplication map at its default 65,536 keys (11 MB: 300k hosts fill it).
+# - per extra worker: its own nDPI module, packet ring, thread and allocator arena.
 # The bound adds ADDR_MARGIN (CI machines differ). main 011a220, where the ledger and dedup caps
-# applied per worker, fails it with 2 workers: 229,608 KiB at the default caps (bound 222,452)
-# and 146,252 KiB at --max-flows 16384 (bound 115,055).
-ADDR_BASE_KIB = 41_200
-ADDR_PER_WORKER_KIB = 13_300
-ADDR_PER_FLOW_KIB = 0.38
-ADDR_PER_HOST_KIB = 1.2
+# applied per worker, fails it with 2 workers: 231,032 KiB at the default caps (bound 205,756)
+# and 149,452 KiB at --max-flows 16384 (bound 95,533).
+ADDR_BASE_KIB = 41_000
+ADDR_PER_WORKER_KIB = 13_400
+ADDR_PER_FLOW_KIB = 0.39
+ADDR_PER_HOST_KIB = 0.68
 ADDR_MARGIN = 1.15
 # (label, extra options, max_flows, max_hosts)
 ADDR_CAPS = [
