@@ -74,10 +74,11 @@ struct Result {
   int engines = 0;
 };
 
-Result run(std::uint32_t workers, const Frames& frames) {
+Result run(std::uint32_t workers, const Frames& frames, std::size_t host_cap = 32768) {
   Result r;
   CollectSink sink;
   classify::ClassifierConfig cfg;
+  cfg.ledger_caps.hosts = host_cap;
   cfg.keep_facts = true;
   std::vector<test::FakeDpiEngine*> made;
   pipeline::DpiEngineFactory factory = [&r](std::string&) -> classify::DpiEnginePtr {
@@ -198,4 +199,18 @@ TEST_CASE("worker pool: totals are split between workers", "[pool]") {
   CHECK(one.table.max_flows == 1001);
   CHECK(one.ledger_caps.hosts == 32768);
   CHECK(one.dedup_max_keys == 9);
+}
+
+TEST_CASE("worker pool: the ledger's host cap is a total for the process", "[pool]") {
+  // 60 hosts use CrowdStrike; the cap of 25 host x vendor entries holds for 1, 2 and 3 workers
+  // (each worker keeps ceil(25 / n)); the merged ledger has the total as its cap.
+  const Frames frames = traffic();
+  for (std::uint32_t n : {1u, 2u, 3u}) {
+    INFO(n << " workers");
+    const Result r = run(n, frames, 25);
+    CHECK(r.snap.ledger.caps().hosts == 25);
+    CHECK(r.snap.ledger.entries().size() <= 25);
+    CHECK(r.snap.ledger.entries().size() > 0);
+    CHECK(r.snap.ledger.evictions().hosts > 0); // hosts come back each round: counted each time
+  }
 }
