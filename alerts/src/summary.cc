@@ -139,7 +139,7 @@ struct SummaryBuilder {
         const auto* v = sigs.findVendor(e.vendor_id);
         Json x;
         x["id"] = e.vendor_id;
-        x["name"] = v != nullptr ? v->name : e.vendor_id;
+        x["name"] = v != nullptr ? v->name : e.vendor_id.str();
         x["status"] = v != nullptr ? std::string(signatures::toString(v->status)) : "unknown";
         x["products"] = Json(std::vector<std::string>(e.products.begin(), e.products.end()));
         x["flows"] = e.flows;
@@ -410,20 +410,32 @@ struct Reader {
       if (!x.is_object())
         return fail(where, "evidence item is not an object");
       cl::LedgerEvidence e;
-      std::string field, indicator, source;
-      if (!str(x, "field", field, where + ".evidence") ||
+      if (!str(x, "field", e.field, where + ".evidence") ||
           !str(x, "value", e.value, where + ".evidence", false) ||
-          !str(x, "indicator", indicator, where + ".evidence", false) ||
-          !str(x, "source", source, where + ".evidence", false))
+          !str(x, "indicator", e.indicator, where + ".evidence", false) ||
+          !str(x, "source", e.source, where + ".evidence", false))
         return false;
-      e.field = field;
-      e.indicator = indicator;
-      e.source = source;
       if constexpr (requires { out.insert(e); })
         out.insert(std::move(e));
       else
         out.push_back(std::move(e));
     }
+    return true;
+  }
+  /// str() and idOf() into a pooled string (ledger ids and evidence text).
+  bool str(const Json& o, const char* key, cl::PooledString& out, const std::string& where,
+           bool required = true) {
+    std::string s;
+    if (!str(o, key, s, where, required))
+      return false;
+    out = s;
+    return true;
+  }
+  bool idOf(const Json& o, const char* key, cl::PooledString& out, const std::string& where) {
+    std::string s;
+    if (!idOf(o, key, s, where))
+      return false;
+    out = s;
     return true;
   }
   bool idOf(const Json& o, const char* key, std::string& out, const std::string& where) {
@@ -762,11 +774,12 @@ std::string hostTable(const cl::Ledger& ledger, const signatures::SignatureSet& 
       if (e.evidence.size() > 1)
         ev += fmt::format(" (+{})", e.evidence.size() - 1);
     }
-    out += fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n",
-                       r.host->toString(), escapeDisplay(v != nullptr ? v->name : e.vendor_id),
-                       v != nullptr ? std::string(signatures::toString(v->status)) : "?",
-                       cl::confidenceName(e.confidence), e.flows, e.dns_lookups,
-                       humanBytes(e.bytes_to_vendor), humanBytes(e.bytes_from_vendor), ev);
+    out +=
+        fmt::format("{:<39} {:<20} {:<7} {:<6} {:>5} {:>4} {:>11} {:>11}  {}\n", r.host->toString(),
+                    escapeDisplay(v != nullptr ? v->name : e.vendor_id.str()),
+                    v != nullptr ? std::string(signatures::toString(v->status)) : "?",
+                    cl::confidenceName(e.confidence), e.flows, e.dns_lookups,
+                    humanBytes(e.bytes_to_vendor), humanBytes(e.bytes_from_vendor), ev);
   }
   if (!instances.empty())
     out += "\n" + instances;

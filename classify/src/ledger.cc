@@ -328,10 +328,11 @@ std::vector<JournalRow> Ledger::drainJournal() {
 }
 
 void Ledger::addClient(const LedgerAdd& add) {
-  auto it = entries_.find(Key{add.host, std::string(add.vendor_id)});
+  const Key k{add.host, PooledString(add.vendor_id)};
+  auto it = entries_.find(k);
   if (it == entries_.end()) {
-    it = entries_.emplace(Key{add.host, std::string(add.vendor_id)}, LedgerEntry{}).first;
-    it->second.vendor_id = std::string(add.vendor_id);
+    it = entries_.emplace(k, LedgerEntry{}).first;
+    it->second.vendor_id = k.second;
   }
   LedgerEntry& e = it->second;
   if (!e.products.contains(add.product_id))
@@ -383,10 +384,11 @@ void Ledger::addInstance(const LedgerAdd& add, const IpAddr& client) {
 }
 
 void Ledger::addWeb(const LedgerAdd& add) {
-  auto it = web_.find(Key{add.host, std::string(add.vendor_id)});
+  const Key k{add.host, PooledString(add.vendor_id)};
+  auto it = web_.find(k);
   if (it == web_.end()) {
-    it = web_.emplace(Key{add.host, std::string(add.vendor_id)}, WebEntry{}).first;
-    it->second.vendor_id = std::string(add.vendor_id);
+    it = web_.emplace(k, WebEntry{}).first;
+    it->second.vendor_id = k.second;
   }
   WebEntry& e = it->second;
   e.flows += add.flows;

@@ -366,3 +366,24 @@ TEST_CASE("ledger: the string pool is bounded; beyond it texts are private copie
   CHECK(z == "a text never seen before the pool was full");
   CHECK(PooledString::poolSize() <= PooledString::kMaxStrings);
 }
+
+TEST_CASE("ledger: entries keyed by pooled ids iterate in (address, vendor id) text order",
+          "[ledger]") {
+  Ledger l;
+  std::map<std::pair<std::string, std::string>, int> expect; // address text sorts alike here
+  const char* vendors[] = {"wiz", "crowdstrike", "cato-networks", "check-point", "a", "ab"};
+  for (std::uint32_t i = 0; i < 40; ++i) {
+    const char* v = vendors[(i * 7) % std::size(vendors)];
+    l.addClient(flow(nth(200 - i % 5), v, "p", Confidence::High, i));
+    expect[{nth(200 - i % 5).toString(), v}] = 0;
+  }
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& [k, e] : l.entries()) {
+    got.emplace_back(k.first.toString(), k.second.str());
+    CHECK(e.vendor_id == k.second);
+  }
+  std::vector<std::pair<std::string, std::string>> want;
+  for (const auto& [k, x] : expect)
+    want.push_back(k);
+  CHECK(got == want);
+}

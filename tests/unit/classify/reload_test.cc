@@ -196,7 +196,7 @@ void namedFlowAcrossReload(std::shared_ptr<const signatures::Matcher> next) {
   const auto& e = entries.begin()->second;
   CHECK(entries.begin()->first.first == ip("10.0.0.5"));
   CHECK(e.vendor_id == "crowdstrike");
-  CHECK(e.products == FlatSet<std::string>{"falcon-sensor"});
+  CHECK(e.products == FlatSet<PooledString>{"falcon-sensor"});
   CHECK(e.flows == 1);
   CHECK(e.confidence == Confidence::High);
   CHECK(e.best.product == "falcon-sensor");

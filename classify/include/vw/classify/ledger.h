@@ -55,6 +55,7 @@ public:
     return *reinterpret_cast<const std::string*>(bits_ & ~std::uintptr_t{1});
   }
   operator const std::string&() const noexcept { return str(); } // NOLINT
+  operator std::string_view() const noexcept { return str(); }   // NOLINT
   bool empty() const noexcept { return str().empty(); }
   std::size_t size() const noexcept { return str().size(); }
   const char* c_str() const noexcept { return str().c_str(); }
@@ -222,7 +223,7 @@ struct ProductCounters {
 
 /// The strongest verdict seen for a host x vendor and its evidence.
 struct BestVerdict {
-  std::string product;
+  PooledString product;
   Confidence confidence = Confidence::None;
   std::vector<LedgerEvidence> evidence; ///< sorted, distinct, at most kMaxEvidence
   /// True if `o` is stronger: higher confidence; at equal confidence, the smaller product id,
@@ -232,9 +233,9 @@ struct BestVerdict {
 
 /// One host x vendor as a client (the host uses the vendor's products or cloud).
 struct LedgerEntry {
-  std::string vendor_id;
+  PooledString vendor_id;
   HostRole role = HostRole::Client;
-  FlatSet<std::string> products;
+  FlatSet<PooledString> products;
   std::uint64_t flows = 0;             ///< attributed flows (DNS lookups not included)
   std::uint64_t dns_lookups = 0;       ///< DNS queries for vendor names made by the host
   std::uint64_t bytes_to_vendor = 0;   ///< IP-layer bytes the host sent on attributed flows
@@ -242,7 +243,7 @@ struct LedgerEntry {
   TimeUs first_seen = 0, last_seen = 0;
   Confidence confidence = Confidence::None; ///< highest seen
   FlatSet<LedgerEvidence> evidence;         ///< distinct evidence, bounded (kMaxEvidence)
-  FlatMap<std::string, ProductCounters> by_product;
+  FlatMap<PooledString, ProductCounters> by_product;
   BestVerdict best;
   static constexpr std::size_t kMaxEvidence = 8;
 
@@ -251,7 +252,7 @@ struct LedgerEntry {
 
 /// One product instance: an internal address that runs a vendor's product (server side).
 struct InstanceEntry {
-  std::string vendor_id, product_id;
+  PooledString vendor_id, product_id;
   std::uint64_t flows = 0;
   TimeUs first_seen = 0, last_seen = 0;
   Confidence confidence = Confidence::None;
@@ -275,7 +276,7 @@ struct InstanceEntry {
 /// Web presence of one host x vendor: visits of the vendor's web sites or of sites behind its
 /// CDN (no `vendor` event by default).
 struct WebEntry {
-  std::string vendor_id;
+  PooledString vendor_id;
   std::uint64_t flows = 0, dns_lookups = 0;
   std::uint64_t bytes_to_vendor = 0, bytes_from_vendor = 0;
   TimeUs first_seen = 0, last_seen = 0;
@@ -359,7 +360,7 @@ struct LedgerAdd {
 
 class Ledger {
 public:
-  using Key = std::pair<IpAddr, std::string>;                       ///< host, vendor id
+  using Key = std::pair<IpAddr, PooledString>;                      ///< host, vendor id
   using InstanceKey = std::tuple<IpAddr, std::string, std::string>; ///< address, vendor, product
   using InspectionKey = std::tuple<std::string, std::string, std::string>; ///< vendor, product, CA
 
