@@ -33,24 +33,24 @@ VENDOR_DST = bytes([52, 25, 223, 26])  # in a CrowdStrike `cidr` indicator of th
 
 # Peak RSS of the address flood as a function of the caps (docs/performance.md, "Address
 # flood": twelve runs at 300k hosts, --max-flows 16,384-262,144, --max-hosts 8,192-32,768, 1
-# and 2 workers, on main ebe69e0; every run at or up to 3.3 MiB below the fit):
+# and 2 workers, on main 072d4b4; every run at or up to 4.0 MiB below the fit):
 #   RSS ~ ADDR_BASE + ADDR_PER_WORKER x (W - 1) + ADDR_PER_FLOW x max_flows
 #         + ADDR_PER_HOST x max_hosts
 # - per flow of --max-flows (every slot is held by an attributed flow): the 160-byte slot, its
 #   hash index and start-order entry (180 B), the flow's facts with its verdicts (~143 B) and
 #   its evidence vector (~43 B): heaptrack puts ~366 B of heap per flow.
 # - per host x vendor entry of --max-hosts: the ledger entry (map node, flat product and
-#   evidence vectors, per-product counters): ~560 B of heap.
+#   evidence vectors, per-product counters, pooled ids): ~470 B of heap.
 # - base: nDPI, the signature set, the 4 MiB packet ring, the writer and the alert
 #   de-duplication map at its default 65,536 keys (11 MB: 300k hosts fill it).
 # - per extra worker: its own nDPI module, packet ring, thread and allocator arena.
 # The bound adds ADDR_MARGIN (CI machines differ). main 011a220, where the ledger and dedup caps
-# applied per worker, fails it with 2 workers: 231,032 KiB at the default caps (bound 205,756)
-# and 149,452 KiB at --max-flows 16384 (bound 95,533).
-ADDR_BASE_KIB = 41_000
-ADDR_PER_WORKER_KIB = 13_400
+# applied per worker, fails it with 2 workers: 231,516 KiB at the default caps (bound 201,107)
+# and 148,236 KiB at --max-flows 16384 (bound 90,883).
+ADDR_BASE_KIB = 41_500
+ADDR_PER_WORKER_KIB = 14_100
 ADDR_PER_FLOW_KIB = 0.39
-ADDR_PER_HOST_KIB = 0.68
+ADDR_PER_HOST_KIB = 0.52
 ADDR_MARGIN = 1.15
 # (label, extra options, max_flows, max_hosts)
 ADDR_CAPS = [
