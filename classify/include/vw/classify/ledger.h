@@ -52,7 +52,10 @@ public:
   ~PooledString();
 
   const std::string& str() const noexcept {
-    return *reinterpret_cast<const std::string*>(bits_ & ~std::uintptr_t{1});
+    // A tagged pointer: bits_ always holds a `const std::string*` converted by bitsOf, with the
+    // low bit (free: std::string is aligned) marking a private copy.
+    return *reinterpret_cast<const std::string*>( // NOLINT(performance-no-int-to-ptr)
+        bits_ & ~std::uintptr_t{1});
   }
   operator const std::string&() const noexcept { return str(); } // NOLINT
   operator std::string_view() const noexcept { return str(); }   // NOLINT
